@@ -1,0 +1,72 @@
+"""The one factory of the Application, used by production, the tests and any sandbox."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot.config import Settings
+from handlers import commands_menu, onboarding
+from handlers.errors import on_error
+from handlers.runtime import RUNTIME_KEY, Runtime
+from models.db import create_engine, session_maker
+from scheduler.clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+ENGINE_KEY = "engine"
+
+
+def build_application(settings: Settings, *, clock: Clock | None = None) -> Application[Any, Any, Any, Any, Any, Any]:
+    """Wire settings, database, handlers and jobs into a ready-to-run Application."""
+    if not settings.token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is required")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.tz,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .get_updates_read_timeout(40)
+    )
+    if settings.api_base_url:
+        # PTB semantics: the token is appended to the base URL (`https://host/bot` + token).
+        builder = builder.base_url(settings.api_base_url)
+        if settings.api_base_url.endswith("/bot"):
+            builder = builder.base_file_url(settings.api_base_url[: -len("bot")] + "file/bot")
+    app = builder.build()
+    engine = create_engine(settings.database_url)
+    app.bot_data[ENGINE_KEY] = engine
+    app.bot_data[RUNTIME_KEY] = Runtime(
+        sessions=session_maker(engine),
+        clock=clock or SystemClock(),
+        facilitator_ids=settings.facilitator_ids,
+        timezone=settings.timezone,
+        default_language=settings.default_language,
+        project_price_eur=settings.project_price_eur,
+    )
+    # Order matters only within a group; each capability registers its own handlers.
+    onboarding.register(app)
+    app.add_error_handler(on_error)
+    return app
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await commands_menu.publish(app.bot)
+
+
+async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    engine = app.bot_data.get(ENGINE_KEY)
+    if engine is not None:
+        await engine.dispose()

@@ -1,0 +1,32 @@
+"""What every handler needs from the house, handed over through `bot_data`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from models.db import SessionMaker
+from scheduler.clock import Clock
+
+RUNTIME_KEY = "runtime"
+
+
+@dataclass
+class Runtime:
+    sessions: SessionMaker
+    clock: Clock
+    facilitator_ids: frozenset[int]
+    timezone: str
+    default_language: str
+    project_price_eur: str
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def runtime_of(bot_data: dict[Any, Any]) -> Runtime:
+    runtime = bot_data[RUNTIME_KEY]
+    assert isinstance(runtime, Runtime)
+    return runtime

@@ -1,0 +1,204 @@
+"""When each nudge is due: pure functions from settings and facts to outbox rows.
+
+The callers store the result as `Nudge` rows keyed by `dedupe_key`: re-planning after an edit
+yields the same keys for the same facts, so rows already sent are recognised, and any fact that
+changes the meaning of a nudge (a due date, a meeting's start) is part of its key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from scheduler.calendar import (
+    CalendarRules,
+    add_working_days,
+    at_local,
+    next_allowed_moment,
+    next_working_day,
+    to_utc,
+)
+
+__all__ = [
+    "NudgeSettings",
+    "PlannedNudge",
+    "next_digest",
+    "plan_agreement",
+    "plan_meeting",
+    "plan_poll",
+]
+
+# Overdue nudges, in working days after the due day: the 1st after one day, then one working
+# week apart (the "weekly" of the contract, counted so a holiday week never squeezes them).
+OVERDUE_AFTER_WORKING_DAYS = (1, 5, 10)
+POLL_REMINDER_BEFORE = dt.timedelta(hours=24)
+MEETING_REMINDER_BEFORE = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class NudgeSettings:
+    rules: CalendarRules
+    reminder_lead_days: int = 2
+    reminders_enabled: bool = True
+    nudge_time: dt.time = dt.time(9, 0)
+    digest_weekday: int | None = 0
+    digest_time: dt.time = dt.time(9, 0)
+
+    def __post_init__(self) -> None:
+        if self.reminder_lead_days < 0:
+            raise ValueError("reminder_lead_days must be 0 or more")
+        if self.digest_weekday is not None and not 0 <= self.digest_weekday <= 6:
+            raise ValueError("digest_weekday must be 0 (Monday) to 6 (Sunday) or None")
+
+
+@dataclass(frozen=True)
+class PlannedNudge:
+    kind: str
+    dedupe_key: str
+    due_at: dt.datetime
+    sequence: int = 0
+
+
+def _nudge_at(day: dt.date, settings: NudgeSettings) -> dt.datetime:
+    return next_allowed_moment(at_local(day, settings.nudge_time, settings.rules), settings.rules)
+
+
+def _key_time(moment: dt.datetime) -> str:
+    return to_utc(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def plan_agreement(
+    *,
+    agreement_id: int,
+    due_date: dt.date | None,
+    is_open: bool,
+    has_addressee: bool,
+    settings: NudgeSettings,
+    now: dt.datetime,
+) -> list[PlannedNudge]:
+    """Every nudge of one agreement, past ones included, in chronological order.
+
+    The caller decides what to do with moments already past (it keeps sent rows by key). Overdue
+    nudges count from the first working day on or after the due date, so a due date on a holiday
+    is nudged on the next working day and the first overdue nudge follows a day later. The
+    "before" reminder is dropped when it would not come before the due-day nudge (lead 0, or a
+    nudge time in quiet hours that pushes both to the same morning).
+    """
+    to_utc(now)
+    if not (is_open and due_date is not None and has_addressee and settings.reminders_enabled):
+        return []
+    prefix = f"agreement:{agreement_id}"
+    due = due_date.isoformat()
+    due_day_at = _nudge_at(due_date, settings)
+
+    planned: list[PlannedNudge] = []
+    if settings.reminder_lead_days > 0:
+        before_day = add_working_days(due_date, -settings.reminder_lead_days, settings.rules)
+        before_at = _nudge_at(before_day, settings)
+        if before_at < due_day_at:
+            planned.append(PlannedNudge("agreement_before", f"{prefix}:before:{due}", before_at))
+    planned.append(PlannedNudge("agreement_due", f"{prefix}:due:{due}", due_day_at))
+
+    first_working_day = next_working_day(due_date, settings.rules)
+    for sequence, after in enumerate(OVERDUE_AFTER_WORKING_DAYS, start=1):
+        overdue_day = add_working_days(first_working_day, after, settings.rules)
+        planned.append(
+            PlannedNudge(
+                "agreement_overdue",
+                f"{prefix}:overdue{sequence}:{due}",
+                _nudge_at(overdue_day, settings),
+                sequence,
+            )
+        )
+    last = planned[-1]
+    planned.append(
+        PlannedNudge(
+            "agreement_escalation", f"{prefix}:escalation:{due}", last.due_at, last.sequence
+        )
+    )
+    return planned
+
+
+def plan_poll(
+    *, poll_id: int, deadline: dt.datetime, settings: NudgeSettings, now: dt.datetime
+) -> list[PlannedNudge]:
+    """The reminder 24 h before a poll's deadline, and the closing itself.
+
+    The reminder moves out of quiet hours and days off, and is left out when that brings it to
+    the deadline or when its nominal moment is already past (the poll was posted less than a day
+    before it closes, so the poll message itself is the reminder). The closing is due at the
+    deadline exactly, whatever the hour: votes count until then, and the deadline was either
+    chosen by the members or defaulted to an allowed moment by `default_poll_deadline`.
+    """
+    deadline = to_utc(deadline)
+    nominal = deadline - POLL_REMINDER_BEFORE
+    planned: list[PlannedNudge] = []
+    reminder_at = next_allowed_moment(nominal, settings.rules)
+    if nominal > to_utc(now) and reminder_at < deadline:
+        planned.append(PlannedNudge("poll_reminder", f"poll:{poll_id}:reminder", reminder_at))
+    planned.append(PlannedNudge("poll_deadline", f"poll:{poll_id}:deadline", deadline))
+    return planned
+
+
+def plan_meeting(
+    *, meeting_id: int, starts_at: dt.datetime, settings: NudgeSettings, now: dt.datetime
+) -> list[PlannedNudge]:
+    """The reminder on the working day before a meeting, and the one an hour before it.
+
+    The day-before reminder moves out of quiet hours and days off but is left out if that brings
+    it to the start. The hour-before reminder is exempt from those rules, being on the meeting's
+    own day. Either is left out when its moment is not after `now`: a meeting planned at short
+    notice was just announced. Keys hold the start (UTC) so a moved meeting is reminded anew.
+    """
+    starts_at = to_utc(starts_at)
+    now = to_utc(now)
+    prefix = f"meeting:{meeting_id}"
+    start = _key_time(starts_at)
+    planned: list[PlannedNudge] = []
+
+    local_day = starts_at.astimezone(settings.rules.tz).date()
+    day_before_at = _nudge_at(add_working_days(local_day, -1, settings.rules), settings)
+    if now < day_before_at < starts_at:
+        planned.append(
+            PlannedNudge("meeting_day_before", f"{prefix}:day_before:{start}", day_before_at)
+        )
+    hour_before_at = starts_at - MEETING_REMINDER_BEFORE
+    if hour_before_at > now:
+        planned.append(
+            PlannedNudge("meeting_hour_before", f"{prefix}:hour_before:{start}", hour_before_at)
+        )
+    return planned
+
+
+def _digest_at(nominal_day: dt.date, settings: NudgeSettings) -> dt.datetime:
+    """A digest on a day off goes out on the next working day at the usual hour."""
+    rules = settings.rules
+    day = next_working_day(nominal_day, rules)
+    return next_allowed_moment(at_local(day, settings.digest_time, rules), rules)
+
+
+def next_digest(
+    *, cluster_id: int, settings: NudgeSettings, after: dt.datetime
+) -> PlannedNudge | None:
+    """The first weekly digest strictly after `after`, or None when the digest is off.
+
+    The key names the ISO week of the nominal day, so a digest moved by a holiday keeps its
+    week's key. When days off push two weeks' digests to the same moment, only the first is
+    returned: the next call, with `after` at that moment, skips the other.
+    """
+    if settings.digest_weekday is None:
+        return None
+    after = to_utc(after)
+    local_day = after.astimezone(settings.rules.tz).date()
+    week = dt.timedelta(days=7)
+    nominal = local_day - dt.timedelta(days=(local_day.weekday() - settings.digest_weekday) % 7)
+    # Moving is monotonic in the nominal day, so walk back while an earlier week is still
+    # pending (a moved digest can land after `after`), then forward to the first pending one.
+    while _digest_at(nominal - week, settings) > after:
+        nominal -= week
+    while _digest_at(nominal, settings) <= after:
+        nominal += week
+    year, iso_week, _ = nominal.isocalendar()
+    return PlannedNudge(
+        "digest", f"digest:{cluster_id}:{year}-W{iso_week:02d}", _digest_at(nominal, settings)
+    )

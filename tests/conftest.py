@@ -1,0 +1,69 @@
+"""Databases for the tests: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
+
+Each database is migrated once per run with Alembic (the production path); each test then gets
+an empty copy (SQLite: a copied file; PostgreSQL: truncated tables).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+import models.tables  # noqa: F401
+from models.db import create_engine
+from models.migrate import upgrade
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    template = tmp_path_factory.mktemp("db") / "template.db"
+    upgrade(f"sqlite:///{template}")
+    return template
+
+
+@pytest.fixture(scope="session")
+def migrated_postgresql() -> str:
+    url = os.environ["TEST_DATABASE_URL"]
+    upgrade(url)
+    return url
+
+
+async def _truncate(url: str) -> None:
+    engine = create_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def database_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[str]:
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("migrated_sqlite")
+        target = tmp_path / "klimaatbot.db"
+        shutil.copy(template, target)
+        yield f"sqlite:///{target}"
+    else:
+        url: str = request.getfixturevalue("migrated_postgresql")
+        await _truncate(url)
+        yield url
+
+
+@pytest.fixture
+def anyio_backend() -> Iterator[str]:
+    yield "asyncio"

@@ -1,0 +1,519 @@
+"""A fake Telegram Bot API served over real HTTP on 127.0.0.1.
+
+It keeps what Telegram keeps (chats, messages, updates, the command menu), checks what Telegram
+checks (HTML parse mode, message length, button data size, closed topics, migrated and kicked
+chats), and answers any method it does not know with an error, so a gap fails the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from aiohttp import web
+
+BOT_ID = 7_000_000_001
+TOKEN = f"{BOT_ID}:TEST-token-for-the-fake-api"
+# Values Telegram sends as strings even when they look like numbers or JSON.
+STRING_FIELDS = {
+    "text",
+    "caption",
+    "callback_query_id",
+    "parse_mode",
+    "url",
+    "language_code",
+    "secret_token",
+    "description",
+    "short_description",
+    "title",
+    "name",
+}
+ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+    "span", "tg-spoiler", "blockquote", "tg-emoji",
+}  # fmt: skip
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None):
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+
+@dataclass
+class Fault:
+    status: int
+    description: str
+    parameters: dict[str, Any] | None = None
+    delay: float = 0.0
+
+
+@dataclass
+class SentMessage:
+    """A message the bot sent, as the fake keeps it (edits update it in place)."""
+
+    chat_id: int
+    message_id: int
+    html: str
+    text: str
+    thread_id: int | None
+    reply_markup: dict[str, Any] | None
+    document: tuple[str, bytes] | None = None
+    edits: int = 0
+    deleted: bool = False
+
+    @property
+    def buttons(self) -> list[list[dict[str, Any]]]:
+        if not self.reply_markup:
+            return []
+        rows: list[list[dict[str, Any]]] = self.reply_markup.get("inline_keyboard", [])
+        return rows
+
+    @property
+    def button_texts(self) -> list[list[str]]:
+        return [[button["text"] for button in row] for row in self.buttons]
+
+    @property
+    def filename(self) -> str | None:
+        return self.document[0] if self.document else None
+
+    @property
+    def content(self) -> bytes:
+        assert self.document is not None, "not a document"
+        return self.document[1]
+
+
+@dataclass
+class ChatState:
+    id: int
+    type: str
+    title: str | None = None
+    is_forum: bool = False
+    admins: set[int] = field(default_factory=set)
+    kicked: bool = False
+    migrated_to: int | None = None
+    closed_topics: set[int] = field(default_factory=set)
+    next_message_id: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.title:
+            data["title"] = self.title
+        if self.is_forum:
+            data["is_forum"] = True
+        if self.type == "private":
+            data["first_name"] = self.title or "user"
+        return data
+
+
+class _TelegramHtml(HTMLParser):
+    """Validates HTML the way Telegram's parse mode does and yields the visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.stack: list[str] = []
+        self.parts: list[str] = []
+        self.error: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.error = f"unsupported start tag \"{tag}\""
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.error = f"unexpected end tag \"{tag}\""
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if "<" in data:
+            self.error = "unescaped <"
+        self.parts.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in ("lt", "gt", "amp", "quot"):
+            self.error = f"unsupported entity &{name};"
+        self.parts.append(html.unescape(f"&{name};"))
+
+    def handle_charref(self, name: str) -> None:
+        self.parts.append(html.unescape(f"&#{name};"))
+
+
+def parse_html(text: str) -> str:
+    """The visible text, or ApiError as Telegram answers for malformed markup."""
+    if re.search(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)", text):
+        raise ApiError(400, "Bad Request: can't parse entities: unescaped &")
+    parser = _TelegramHtml()
+    parser.feed(text)
+    parser.close()
+    if parser.error or parser.stack:
+        raise ApiError(400, f"Bad Request: can't parse entities: {parser.error or 'unclosed tag'}")
+    return "".join(parser.parts)
+
+
+class FakeTelegram:
+    """The server; tests talk to it through `tests/e2e/harness.py`."""
+
+    def __init__(self) -> None:
+        self.bot_user = {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Klimaatbot",
+            "username": "klimaatbot",
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.chats: dict[int, ChatState] = {}
+        self.messages: dict[tuple[int, int], SentMessage] = {}
+        self.sent: list[SentMessage] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.unknown_methods: list[str] = []
+        self.rejections: list[tuple[str, str]] = []
+        self.callback_answers: dict[str, dict[str, Any]] = {}
+        self.commands: dict[tuple[str, str | None], list[dict[str, str]]] = {}
+        self.faults: dict[str, list[Fault]] = {}
+        self._updates: list[dict[str, Any]] = []
+        self._next_update_id = 1
+        self._delivered_up_to = 0
+        self._arrived = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+        self.message_sent = asyncio.Condition()
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None and server.sockets
+        port = server.sockets[0].getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{port}/bot"
+        return self.base_url
+
+    async def stop(self) -> None:
+        self._arrived.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- what tests do -------------------------------------------------------------------------
+
+    def chat(self, chat_id: int, type_: str, title: str | None, *, is_forum: bool = False) -> ChatState:
+        state = ChatState(id=chat_id, type=type_, title=title, is_forum=is_forum)
+        self.chats[chat_id] = state
+        return state
+
+    def push_update(self, payload: dict[str, Any]) -> int:
+        update_id = self._next_update_id
+        self._next_update_id += 1
+        self._updates.append({"update_id": update_id, **payload})
+        self._arrived.set()
+        return update_id
+
+    def next_message_id(self, chat_id: int) -> int:
+        state = self.chats[chat_id]
+        message_id = state.next_message_id
+        state.next_message_id += 1
+        return message_id
+
+    def fail_next(
+        self,
+        method: str,
+        status: int,
+        description: str,
+        *,
+        parameters: dict[str, Any] | None = None,
+        times: int = 1,
+        delay: float = 0.0,
+    ) -> None:
+        self.faults.setdefault(method, []).extend(
+            Fault(status, description, parameters, delay) for _ in range(times)
+        )
+
+    # --- the HTTP side ---------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != TOKEN:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        method = request.match_info["method"]
+        params = await self._params(request)
+        self.calls.append((method, params))
+        faults = self.faults.get(method)
+        if faults:
+            fault = faults.pop(0)
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
+            return self._error(ApiError(fault.status, fault.description, fault.parameters))
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            self.unknown_methods.append(method)
+            return self._error(ApiError(404, f"Not Found: method {method} is not in the fake API"))
+        try:
+            result = await handler(params)
+        except ApiError as error:
+            self.rejections.append((method, error.description))
+            return self._error(error)
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    def _error(error: ApiError) -> web.Response:
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": error.code,
+            "description": error.description,
+        }
+        if error.parameters:
+            body["parameters"] = error.parameters
+        return web.json_response(body, status=error.code)
+
+    @staticmethod
+    async def _params(request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            data: dict[str, Any] = await request.json()
+            return data
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            if isinstance(value, web.FileField):
+                params[key] = (value.filename, value.file.read())
+            elif key in STRING_FIELDS:
+                params[key] = str(value)
+            else:
+                try:
+                    params[key] = json.loads(str(value))
+                except ValueError:
+                    params[key] = str(value)
+        return params
+
+    # --- methods -------------------------------------------------------------------------------
+
+    async def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.bot_user
+
+    async def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
+        commands = params.get("commands") or []
+        for command in commands:
+            name, description = command["command"], command["description"]
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", name):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(description) <= 256:
+                raise ApiError(400, "Bad Request: command description is invalid")
+        scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+        self.commands[(scope, params.get("language_code"))] = commands
+        return True
+
+    async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+        if offset:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates and timeout:
+            self._arrived.clear()
+            try:
+                await asyncio.wait_for(self._arrived.wait(), timeout)
+            except TimeoutError:
+                pass
+        limit = int(params.get("limit") or 100)
+        return self._updates[:limit]
+
+    async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        state = self._writable_chat(params)
+        text = params.get("text", "")
+        visible = self._visible(text, params)
+        if not visible.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(visible) > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        return await self._store(state, params, html_text=text, visible=visible)
+
+    async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        state = self._writable_chat(params)
+        document = params.get("document")
+        if not isinstance(document, tuple):
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        caption = params.get("caption", "")
+        visible = self._visible(caption, params) if caption else ""
+        if len(visible) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        return await self._store(state, params, html_text=caption, visible=visible, document=document)
+
+    async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._existing(params)
+        text = params.get("text", "")
+        visible = self._visible(text, params)
+        if len(visible) > 4096:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        markup = self._markup(params)
+        if text == message.html and markup == message.reply_markup:
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
+        message.html, message.text, message.reply_markup = text, visible, markup
+        message.edits += 1
+        await self._notify()
+        return self._message_dict(message)
+
+    async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._existing(params)
+        markup = self._markup(params)
+        if markup == message.reply_markup:
+            raise ApiError(400, "Bad Request: message is not modified")
+        message.reply_markup = markup
+        message.edits += 1
+        await self._notify()
+        return self._message_dict(message)
+
+    async def _api_deleteMessage(self, params: dict[str, Any]) -> bool:
+        message = self._existing(params)
+        message.deleted = True
+        return True
+
+    async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        query_id = params["callback_query_id"]
+        if query_id in self.callback_answers:
+            raise ApiError(400, "Bad Request: query is too old and response timeout expired")
+        self.callback_answers[query_id] = params
+        return True
+
+    async def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        state = self._chat(params)
+        user_id = int(params["user_id"])
+        status = "administrator" if user_id in state.admins else "member"
+        member: dict[str, Any] = {
+            "status": status,
+            "user": {"id": user_id, "is_bot": False, "first_name": "user"},
+        }
+        if status == "administrator":
+            member |= {
+                "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                "can_delete_messages": True, "can_manage_video_chats": True,
+                "can_restrict_members": True, "can_promote_members": False,
+                "can_change_info": True, "can_invite_users": True, "can_post_stories": False,
+                "can_edit_stories": False, "can_delete_stories": False,
+            }  # fmt: skip
+        return member
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _chat(self, params: dict[str, Any]) -> ChatState:
+        chat_id = int(params.get("chat_id", 0))
+        state = self.chats.get(chat_id)
+        if state is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        return state
+
+    def _writable_chat(self, params: dict[str, Any]) -> ChatState:
+        state = self._chat(params)
+        if state.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": state.migrated_to},
+            )
+        if state.kicked:
+            raise ApiError(403, "Forbidden: bot was kicked from the group chat")
+        thread = params.get("message_thread_id")
+        if thread is not None:
+            if int(thread) in state.closed_topics:
+                raise ApiError(400, "Bad Request: TOPIC_CLOSED")
+        return state
+
+    def _existing(self, params: dict[str, Any]) -> SentMessage:
+        key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
+        message = self.messages.get(key)
+        if message is None or message.deleted:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        return message
+
+    def _visible(self, text: str, params: dict[str, Any]) -> str:
+        if params.get("parse_mode") == "HTML":
+            return parse_html(text)
+        return text
+
+    @staticmethod
+    def _markup(params: dict[str, Any]) -> dict[str, Any] | None:
+        markup = params.get("reply_markup")
+        if not markup:
+            return None
+        for row in markup.get("inline_keyboard", []):
+            for button in row:
+                if not button.get("text"):
+                    raise ApiError(400, "Bad Request: BUTTON_TEXT_EMPTY")
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(data.encode()) <= 64:
+                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+        result: dict[str, Any] = markup
+        return result
+
+    async def _store(
+        self,
+        state: ChatState,
+        params: dict[str, Any],
+        *,
+        html_text: str,
+        visible: str,
+        document: tuple[str, bytes] | None = None,
+    ) -> dict[str, Any]:
+        thread = params.get("message_thread_id")
+        message = SentMessage(
+            chat_id=state.id,
+            message_id=self.next_message_id(state.id),
+            html=html_text,
+            text=visible,
+            thread_id=int(thread) if thread is not None else None,
+            reply_markup=self._markup(params),
+            document=document,
+        )
+        self.messages[(state.id, message.message_id)] = message
+        self.sent.append(message)
+        await self._notify()
+        return self._message_dict(message)
+
+    async def _notify(self) -> None:
+        async with self.message_sent:
+            self.message_sent.notify_all()
+
+    def _message_dict(self, message: SentMessage) -> dict[str, Any]:
+        state = self.chats[message.chat_id]
+        data: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": 1_700_000_000,
+            "chat": state.as_dict(),
+            "from": self.bot_user,
+        }
+        if message.document is not None:
+            data["document"] = {
+                "file_id": f"doc-{message.message_id}",
+                "file_unique_id": f"u-{message.message_id}",
+                "file_name": message.document[0],
+            }
+            if message.text:
+                data["caption"] = message.text
+        else:
+            data["text"] = message.text
+        if message.thread_id is not None and state.is_forum:
+            data["message_thread_id"] = message.thread_id
+            data["is_topic_message"] = True
+        if message.reply_markup:
+            data["reply_markup"] = message.reply_markup
+        return data

@@ -1,0 +1,373 @@
+"""Scenario language for end-to-end tests: people say things, press buttons, time moves on.
+
+    group = world.group("Klimaatcluster Leuven")
+    fien = group.facilitator
+    bart = group.person("Bart", username="bart")
+    reply = await fien.says("/start")
+    assert "Klimaatcluster Leuven" in reply.text
+    poll = await bart.says("/datumprikker di 9/3 14u; do 11/3 10u")
+    answer = await bart.presses("✅", on=poll.last, row=1)
+
+The real Application (from `build_application`) long-polls the fake Bot API over HTTP; each
+`says`/`presses` returns once the bot has finished handling that update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import Application
+
+from tests.e2e.fake_telegram import BOT_ID, FakeTelegram, SentMessage
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+_ids = itertools.count(1001)
+_chat_ids = itertools.count(1)
+
+
+class FakeClock:
+    """The bot's only clock; tests set and advance it instead of sleeping."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self._now = start.astimezone(dt.UTC)
+
+    def now(self) -> dt.datetime:
+        return self._now
+
+    def set(self, moment: dt.datetime) -> None:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=BRUSSELS)
+        self._now = moment.astimezone(dt.UTC)
+
+    def advance(self, delta: dt.timedelta) -> None:
+        self._now += delta
+
+    def local(self) -> dt.datetime:
+        return self._now.astimezone(BRUSSELS)
+
+
+@dataclass
+class Replies:
+    """What the bot sent while handling one update (in every chat)."""
+
+    messages: list[SentMessage]
+    answer: dict[str, Any] | None = None  # answerCallbackQuery, for button presses
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m.text for m in self.messages)
+
+    @property
+    def last(self) -> SentMessage:
+        assert self.messages, "the bot sent nothing"
+        return self.messages[-1]
+
+    @property
+    def documents(self) -> list[SentMessage]:
+        return [m for m in self.messages if m.document is not None]
+
+    def __iter__(self) -> Iterator[SentMessage]:
+        return iter(self.messages)
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+
+@dataclass
+class Person:
+    """A Telegram user speaking in one chat."""
+
+    world: World
+    chat: Chat
+    user: dict[str, Any]
+
+    @property
+    def id(self) -> int:
+        return int(self.user["id"])
+
+    @property
+    def name(self) -> str:
+        return str(self.user["first_name"])
+
+    def in_(self, chat: Chat) -> Person:
+        """The same user in another chat (e.g. a private chat with the bot)."""
+        return Person(self.world, chat, self.user)
+
+    def in_private(self) -> Person:
+        return self.in_(self.world.private_chat(self))
+
+    async def says(
+        self,
+        text: str,
+        *,
+        reply_to: SentMessage | dict[str, Any] | None = None,
+        thread: int | None = None,
+        mentions: dict[str, Person] | None = None,
+    ) -> Replies:
+        """Type a message; `mentions` turns a name in the text into a text mention."""
+        message = self.chat.message(self, text, reply_to=reply_to, thread=thread, mentions=mentions)
+        return await self.world.deliver({"message": message})
+
+    async def presses(
+        self, mark: str, *, on: SentMessage, row: int | None = None
+    ) -> Replies:
+        """Press the button containing `mark` (in the 1-based `row`, if given)."""
+        rows = on.buttons
+        candidates = [
+            button
+            for index, buttons in enumerate(rows, start=1)
+            if row is None or index == row
+            for button in buttons
+            if mark in button["text"]
+        ]
+        assert candidates, f"no button with {mark!r} in row {row}: {on.button_texts}"
+        button = candidates[0]
+        query_id = str(next(_ids))
+        message_dict = self.world.fake._message_dict(on)
+        update = {
+            "callback_query": {
+                "id": query_id,
+                "from": self.user,
+                "chat_instance": str(on.chat_id),
+                "message": message_dict,
+                "data": button["callback_data"],
+            }
+        }
+        replies = await self.world.deliver(update)
+        replies.answer = self.world.fake.callback_answers.get(query_id)
+        return replies
+
+
+@dataclass
+class Chat:
+    world: World
+    id: int
+    type: str
+    title: str | None
+    is_forum: bool = False
+    _cursor: int = 0
+    _message_ids: Iterator[int] = field(default_factory=lambda: itertools.count(10_000))
+
+    @property
+    def state(self) -> Any:
+        return self.world.fake.chats[self.id]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.state.as_dict())
+
+    def person(
+        self, first_name: str, *, username: str | None = None, last_name: str | None = None,
+        language_code: str = "nl", admin: bool = False,
+    ) -> Person:  # fmt: skip
+        user: dict[str, Any] = {
+            "id": next(_ids),
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
+        if username:
+            user["username"] = username
+        if last_name:
+            user["last_name"] = last_name
+        if admin:
+            self.state.admins.add(user["id"])
+        return Person(self.world, self, user)
+
+    @property
+    def facilitator(self) -> Person:
+        return Person(self.world, self, self.world.facilitator_user)
+
+    @property
+    def messages(self) -> list[SentMessage]:
+        """Every message the bot has sent here, in order."""
+        return [m for m in self.world.fake.sent if m.chat_id == self.id]
+
+    async def next_message(self, timeout: float = 5.0) -> SentMessage:
+        """The next bot message here that this test has not looked at yet."""
+        fake = self.world.fake
+
+        def unseen() -> list[SentMessage]:
+            return self.messages[self._cursor :]
+
+        async with fake.message_sent:
+            await asyncio.wait_for(fake.message_sent.wait_for(lambda: bool(unseen())), timeout)
+        message = unseen()[0]
+        self._cursor += 1
+        return message
+
+    def skip_seen(self) -> None:
+        self._cursor = len(self.messages)
+
+    def message(
+        self,
+        person: Person,
+        text: str,
+        *,
+        reply_to: SentMessage | dict[str, Any] | None = None,
+        thread: int | None = None,
+        mentions: dict[str, Person] | None = None,
+    ) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(self.world.clock.now().timestamp()),
+            "chat": self.as_dict(),
+            "from": person.user,
+            "text": text,
+        }
+        entities = _entities(text, mentions or {})
+        if entities:
+            message["entities"] = entities
+        if thread is not None:
+            message["message_thread_id"] = thread
+            message["is_topic_message"] = True
+        if reply_to is not None:
+            if isinstance(reply_to, SentMessage):
+                reply_to = self.world.fake._message_dict(reply_to)
+            message["reply_to_message"] = reply_to
+        return message
+
+    def user_message(self, person: Person, text: str) -> dict[str, Any]:
+        """A plain message someone wrote earlier (to reply to); the bot did not see it."""
+        return self.message(person, text)
+
+    # --- service events ----------------------------------------------------------------------
+
+    async def remove_bot(self, by: Person) -> Replies:
+        self.state.kicked = True
+        return await self.world.deliver({"my_chat_member": self._membership(by, "member", "kicked")})
+
+    async def add_bot(self, by: Person) -> Replies:
+        self.state.kicked = False
+        return await self.world.deliver({"my_chat_member": self._membership(by, "left", "member")})
+
+    async def upgrade_to_supergroup(self, by: Person) -> Chat:
+        """Telegram's migration: a service message in each chat, and the old id stops working."""
+        new = self.world.group(self.title or "", type_="supergroup")
+        self.state.migrated_to = new.id
+        old_message = self.message(by, "")
+        del old_message["text"]
+        old_message["migrate_to_chat_id"] = new.id
+        new_message = new.message(by, "")
+        del new_message["text"]
+        new_message["migrate_from_chat_id"] = self.id
+        await self.world.deliver({"message": old_message})
+        await self.world.deliver({"message": new_message})
+        return new
+
+    def _membership(self, by: Person, old: str, new: str) -> dict[str, Any]:
+        bot = self.world.fake.bot_user
+
+        def member(status: str) -> dict[str, Any]:
+            data: dict[str, Any] = {"status": status, "user": bot}
+            if status == "kicked":
+                data["until_date"] = 0
+            return data
+
+        return {
+            "chat": self.as_dict(),
+            "from": by.user,
+            "date": int(self.world.clock.now().timestamp()),
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        }
+
+
+_ENTITY = re.compile(r"(?P<command>^/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?)|(?P<mention>@[A-Za-z0-9_]{4,})|(?P<hashtag>#\w+)")
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _entities(text: str, mentions: dict[str, Person]) -> list[dict[str, Any]]:
+    """Entities as Telegram's clients make them (offsets in UTF-16 code units)."""
+    entities: list[dict[str, Any]] = []
+    for match in _ENTITY.finditer(text):
+        kind = match.lastgroup
+        assert kind is not None
+        entities.append(
+            {
+                "type": "bot_command" if kind == "command" else kind,
+                "offset": _utf16_len(text[: match.start()]),
+                "length": _utf16_len(match.group()),
+            }
+        )
+    for name, person in mentions.items():
+        start = text.find(name)
+        assert start >= 0, f"{name!r} is not in the text"
+        entities.append(
+            {
+                "type": "text_mention",
+                "offset": _utf16_len(text[:start]),
+                "length": _utf16_len(name),
+                "user": person.user,
+            }
+        )
+    return sorted(entities, key=lambda e: e["offset"])
+
+
+class World:
+    """The fake Telegram, the running bot, its clock and database, seen from the test."""
+
+    def __init__(self, fake: FakeTelegram, app: Application[Any, Any, Any, Any, Any, Any], clock: FakeClock) -> None:
+        self.fake = fake
+        self.app = app
+        self.clock = clock
+        self.facilitator_user: dict[str, Any] = {
+            "id": FACILITATOR_ID,
+            "is_bot": False,
+            "first_name": "Fien",
+            "last_name": "Facilitator",
+            "username": "fien_facilitator",
+            "language_code": "nl",
+        }
+        self._done: dict[int, asyncio.Event] = {}
+        self._private: dict[int, Chat] = {}
+        original = app.process_update
+
+        async def tracked(update: object) -> None:
+            try:
+                await original(update)
+            finally:
+                if isinstance(update, Update):
+                    self._done.setdefault(update.update_id, asyncio.Event()).set()
+
+        app.process_update = tracked  # type: ignore[method-assign]
+
+    @property
+    def runtime(self) -> Any:
+        return self.app.bot_data["runtime"]
+
+    def group(self, title: str, *, type_: str = "group", forum: bool = False) -> Chat:
+        chat_id = -(4_000_000_000 + next(_chat_ids)) if type_ == "group" else -(1_000_000_000_000 + next(_chat_ids))
+        self.fake.chat(chat_id, type_, title, is_forum=forum)
+        return Chat(self, chat_id, type_, title, forum)
+
+    def private_chat(self, person: Person) -> Chat:
+        if person.id not in self._private:
+            self.fake.chat(person.id, "private", person.name)
+            self._private[person.id] = Chat(self, person.id, "private", person.name)
+        return self._private[person.id]
+
+    async def deliver(self, payload: dict[str, Any], timeout: float = 10.0) -> Replies:
+        """Hand one update to the bot and wait until it has been handled."""
+        before = len(self.fake.sent)
+        update_id = self.fake.push_update(payload)
+        event = self._done.setdefault(update_id, asyncio.Event())
+        await asyncio.wait_for(event.wait(), timeout)
+        return Replies(self.fake.sent[before:])
+
+    async def session(self) -> Any:
+        return self.runtime.sessions()
+
+
+FACILITATOR_ID = 900_000_001
+BOT_USER_ID = BOT_ID
