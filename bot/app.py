@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 ENGINE_KEY = "engine"
 
 
-def build_application(settings: Settings, *, clock: Clock | None = None) -> Application[Any, Any, Any, Any, Any, Any]:
+def build_application(
+    settings: Settings, *, clock: Clock | None = None
+) -> Application[Any, Any, Any, Any, Any, Any]:
     """Wire settings, database, handlers and jobs into a ready-to-run Application."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required")

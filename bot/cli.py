@@ -14,7 +14,9 @@ from models.db import DatabaseUrlError, async_url
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="klimaatbot", description="Klimaatbot for climate clusters")
+    parser = argparse.ArgumentParser(
+        prog="klimaatbot", description="Klimaatbot for climate clusters"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="bring the database up to date and run the bot")
     db = sub.add_parser("db", help="database maintenance")

@@ -48,7 +48,8 @@ class Settings:
 
         try:
             facilitators = frozenset(
-                int(part) for part in (get("FACILITATOR_IDS") or "").replace(";", ",").split(",")
+                int(part)
+                for part in (get("FACILITATOR_IDS") or "").replace(";", ",").split(",")
                 if part.strip()
             )
         except ValueError as exc:

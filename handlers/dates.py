@@ -51,7 +51,8 @@ class DateParseError(ValueError):
         """`params` with the weekday keys replaced by their names in `lang` (nl, en or fr)."""
         names: dict[str, str] = {"en": texts.EN, "fr": texts.FR}.get(lang, texts.NL)
         return {
-            name: names.get(value, value) if name in _WEEKDAY_PARAMS and isinstance(value, str)
+            name: names.get(value, value)
+            if name in _WEEKDAY_PARAMS and isinstance(value, str)
             else value
             for name, value in self.params.items()
         }
@@ -219,10 +220,12 @@ _NEXT = {"volgende", "komende", "eerstvolgende", "next", "prochain", "prochaine"
 _THIS = {"deze", "dit", "this", "ce", "cette"}
 _IN = {"over", "binnen", "in", "dans"}  # `binnen 2 weken` is Flemish for "in 2 weeks"
 _COUNTS = {
-    **dict.fromkeys(["een", "eén"], 1),
-    **{"twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "tien": 10},
+    **{"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8},
+    **{"negen": 9, "tien": 10},
     **{"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6},
-    **{"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "huit": 8, "dix": 10},
+    **{"seven": 7, "eight": 8, "nine": 9, "ten": 10},
+    **{"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8},
+    **{"neuf": 9, "dix": 10},
 }
 # (days, months) per unit.
 _UNITS = {
@@ -293,7 +296,10 @@ _MONTHS = {
     for month, words in enumerate(months, start=1)
     for word in words
 }
-_WEEKDAY_KEYS = tuple(f"date.weekday.{name.lower()}" for name in calendar.day_name)
+_WEEKDAY_KEYS = tuple(
+    f"date.weekday.{name}"
+    for name in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+)
 _WEEKDAY_PARAMS = {"given_weekday", "actual_weekday"}
 _MAX_WORDS = 10  # the longest expression, `dinsdag 16 maart 2027 om 8u30 's avonds`, has 7
 
@@ -319,12 +325,13 @@ def _words(text: str) -> list[str]:
         for char in unicodedata.normalize("NFKD", re.sub("[’‘`´]", "'", text).lower())
         if not unicodedata.combining(char)
     )
-    stripped = (word.strip(".,;:!?()[]\"“”«»") for word in folded.split())
+    stripped = (word.strip('.,;:!?()[]"“”«»') for word in folded.split())
     joined = " ".join(word for word in stripped if word)
     joined = re.sub(r"(?<![a-z])([ap])\.\s?m(?![a-z])", r"\1m", joined)  # 2 p.m -> 2 pm
     joined = re.sub(r"(?<!\S)'s (?=[a-z])", "'s", joined)  # 's avonds -> 'savonds
     joined = re.sub(r"(?<=[0-9]) (?=(?:uur|u|h|am|pm)(?!\S))", "", joined)  # 14 uur -> 14uur
-    joined = re.sub(r"(?<!\S)(l'|mi-)(?=[a-z])", lambda m: "mi " if m[1] == "mi-" else "", joined)
+    joined = re.sub(r"(?<!\S)(mid|mi)-(?=[a-z])", r"\1 ", joined)  # mid-March -> mid march
+    joined = re.sub(r"(?<!\S)l'(?=[a-z])", "", joined)  # l'apres-midi -> apres-midi
     joined = _PHRASE.sub(lambda m: _PHRASES[m[1]], joined)
     return joined.split()
 
@@ -493,9 +500,9 @@ def _month_edge(words: list[str]) -> _DateRule | None:
     if len(rest) == 2 and rest[0] in _MONTHS and _YEAR.fullmatch(rest[1]):
         year, rest = int(rest[1]), rest[:1]
     if len(rest) == 1 and rest[0] in _MONTHS:
-        month = _MONTHS[rest[0]]
-        if year is not None:
-            return lambda today: _exact_day(year, month, day, text)
+        month, explicit_year = _MONTHS[rest[0]], year
+        if explicit_year is not None:
+            return lambda today: _exact_day(explicit_year, month, day, text)
         return lambda today: _next_yearly(today, month, day, text)
     if len(rest) == 2 and rest[0] in _THIS:
         rest = rest[1:]

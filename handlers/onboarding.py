@@ -99,7 +99,11 @@ async def show_or_rename_cluster(turn: Turn) -> None:
                 members=", ".join(names) or turn.t("cluster.nobody"),
             )
         )
-    unassigned = [plain_name(m) for m in members if m.municipality_id is None and m.user_id not in facilitator_ids]
+    unassigned = [
+        plain_name(m)
+        for m in members
+        if m.municipality_id is None and m.user_id not in facilitator_ids
+    ]
     if unassigned:
         lines.append(turn.t("cluster.unassigned", members=", ".join(unassigned)))
     facilitators = [plain_name(m) for m in members if m.user_id in facilitator_ids]
@@ -120,7 +124,9 @@ async def municipalities(turn: Turn) -> None:
             return
         lines = [turn.t("municipalities.title", count=len(found))]
         for m in found:
-            extra = turn.t("municipalities.inhabitants", count=m.inhabitants) if m.inhabitants else ""
+            extra = (
+                turn.t("municipalities.inhabitants", count=m.inhabitants) if m.inhabitants else ""
+            )
             lines.append(turn.t("municipalities.line", name=m.name, extra=Html(extra)))
         await turn.reply("\n".join(lines))
         return
@@ -192,7 +198,9 @@ async def make_coordinator(turn: Turn) -> None:
     changed = await clusters.make_coordinator(
         turn.session, cluster=cluster, member=target, by=turn.member, now=turn.now
     )
-    await turn.say("coordinator.done" if changed else "coordinator.already", name=plain_name(target))
+    await turn.say(
+        "coordinator.done" if changed else "coordinator.already", name=plain_name(target)
+    )
 
 
 async def mentioned_member(turn: Turn) -> Member | None:

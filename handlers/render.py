@@ -36,8 +36,10 @@ def short_time(moment: dt.time, lang: str) -> str:
 
 
 def short_date(day: dt.date, lang: str) -> str:
-    return format_date(day, "d/MM", locale=locale_of(lang)) if lang != "en" else format_date(
-        day, "d MMM", locale=locale_of(lang)
+    return (
+        format_date(day, "d/MM", locale=locale_of(lang))
+        if lang != "en"
+        else format_date(day, "d MMM", locale=locale_of(lang))
     )
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.i18n import t
 from handlers.render import split_message

@@ -177,7 +177,9 @@ def command(name: str, handler: Handler) -> CommandHandler[Any, None]:
     return CommandHandler(command_spec.names, callback)
 
 
-def button(prefix: str, handler: Handler, *, role: Role = Role.MEMBER) -> CallbackQueryHandler[Any, None]:
+def button(
+    prefix: str, handler: Handler, *, role: Role = Role.MEMBER
+) -> CallbackQueryHandler[Any, None]:
     """Wire inline buttons whose callback data starts with `prefix:`."""
 
     async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

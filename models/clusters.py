@@ -165,7 +165,9 @@ async def rename_cluster(
     before = cluster.title
     cluster.title = title
     session.add(cluster)
-    await _audit(session, cluster, by, "cluster", "renamed", now, {"title": before}, {"title": title})
+    await _audit(
+        session, cluster, by, "cluster", "renamed", now, {"title": before}, {"title": title}
+    )
     return cluster
 
 
@@ -178,7 +180,16 @@ async def set_language(
     before = cluster.language
     cluster.language = language
     session.add(cluster)
-    await _audit(session, cluster, by, "cluster", "language", now, {"language": before}, {"language": language})
+    await _audit(
+        session,
+        cluster,
+        by,
+        "cluster",
+        "language",
+        now,
+        {"language": before},
+        {"language": language},
+    )
     return cluster
 
 
@@ -341,7 +352,9 @@ async def add_municipalities(
             raise DomainError("municipality.name_too_long", limit=MAX_NAME_LENGTH)
         if not fold(name):
             raise DomainError("municipality.name_invalid", name=name)
-    existing = {m.key: m for m in await municipalities_of(session, cluster=cluster, include_removed=True)}
+    existing = {
+        m.key: m for m in await municipalities_of(session, cluster=cluster, include_removed=True)
+    }
     added: list[Municipality] = []
     already: list[str] = []
     for name in names:
@@ -358,7 +371,17 @@ async def add_municipalities(
         added.append(found)
     await session.flush()
     for municipality in added:
-        await _audit(session, cluster, by, "municipality", "added", now, None, {"name": municipality.name}, municipality.id)
+        await _audit(
+            session,
+            cluster,
+            by,
+            "municipality",
+            "added",
+            now,
+            None,
+            {"name": municipality.name},
+            municipality.id,
+        )
     return added, already
 
 
@@ -373,13 +396,21 @@ async def remove_municipality(
     for member in result.all():
         member.municipality_id = None
         session.add(member)
-    await _audit(session, cluster, by, "municipality", "removed", now, {"name": municipality.name}, None, municipality.id)
+    await _audit(
+        session,
+        cluster,
+        by,
+        "municipality",
+        "removed",
+        now,
+        {"name": municipality.name},
+        None,
+        municipality.id,
+    )
     return municipality
 
 
-async def find_municipality(
-    session: AsyncSession, *, cluster: Cluster, text: str
-) -> Municipality:
+async def find_municipality(session: AsyncSession, *, cluster: Cluster, text: str) -> Municipality:
     """Case-, accent- and punctuation-insensitive match; a near miss suggests the closest names."""
     municipalities = await municipalities_of(session, cluster=cluster)
     return match_municipality(municipalities, text)
@@ -420,7 +451,17 @@ async def set_member_municipality(
     before = member.municipality_id
     member.municipality_id = municipality.id
     session.add(member)
-    await _audit(session, cluster, member, "member", "municipality", now, {"municipality_id": before}, {"municipality_id": municipality.id}, member.id)
+    await _audit(
+        session,
+        cluster,
+        member,
+        "member",
+        "municipality",
+        now,
+        {"municipality_id": before},
+        {"municipality_id": municipality.id},
+        member.id,
+    )
     return municipality
 
 
@@ -439,7 +480,17 @@ async def set_inhabitants(
     before = municipality.inhabitants
     municipality.inhabitants = inhabitants
     session.add(municipality)
-    await _audit(session, cluster, by, "municipality", "inhabitants", now, {"inhabitants": before}, {"inhabitants": inhabitants}, municipality.id)
+    await _audit(
+        session,
+        cluster,
+        by,
+        "municipality",
+        "inhabitants",
+        now,
+        {"inhabitants": before},
+        {"inhabitants": inhabitants},
+        municipality.id,
+    )
     return municipality
 
 

@@ -34,8 +34,7 @@ NL = {
 EN = {
     "date.empty": "Please give a date, for example tomorrow 2pm, Tue 16/3 or 15 March.",
     "date.unreadable": (
-        "I can't read the date “{text}”. Write for example Tue 16/3 2pm, 15 March or "
-        "next Tuesday."
+        "I can't read the date “{text}”. Write for example Tue 16/3 2pm, 15 March or next Tuesday."
     ),
     "date.no_such_day": (
         "There is no such day as “{text}”. Check the date, for example 28/2 or 30 April."
@@ -46,8 +45,7 @@ EN = {
         "weekday, for example 17/3."
     ),
     "date.out_of_range": (
-        "The date “{text}” is too far away. Pick a date within a few years, for example "
-        "in 2 weeks."
+        "The date “{text}” is too far away. Pick a date within a few years, for example in 2 weeks."
     ),
     "date.weekday.monday": "Monday",
     "date.weekday.tuesday": "Tuesday",

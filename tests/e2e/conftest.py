@@ -50,5 +50,7 @@ async def world(settings: Settings, clock: FakeClock) -> AsyncIterator[World]:
         await app.stop()
         await app.shutdown()
         await fake.stop()
-    assert not fake.unknown_methods, f"the bot called methods the fake lacks: {fake.unknown_methods}"
+    assert not fake.unknown_methods, (
+        f"the bot called methods the fake lacks: {fake.unknown_methods}"
+    )
     assert not fake.rejections, f"Telegram would have rejected: {fake.rejections}"

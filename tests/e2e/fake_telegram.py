@@ -8,6 +8,7 @@ chats), and answers any method it does not know with an error, so a gap fails th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import json
 import re
@@ -124,12 +125,12 @@ class _TelegramHtml(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ALLOWED_TAGS:
-            self.error = f"unsupported start tag \"{tag}\""
+            self.error = f'unsupported start tag "{tag}"'
         self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or self.stack[-1] != tag:
-            self.error = f"unexpected end tag \"{tag}\""
+            self.error = f'unexpected end tag "{tag}"'
             return
         self.stack.pop()
 
@@ -211,7 +212,9 @@ class FakeTelegram:
 
     # --- what tests do -------------------------------------------------------------------------
 
-    def chat(self, chat_id: int, type_: str, title: str | None, *, is_forum: bool = False) -> ChatState:
+    def chat(
+        self, chat_id: int, type_: str, title: str | None, *, is_forum: bool = False
+    ) -> ChatState:
         state = ChatState(id=chat_id, type=type_, title=title, is_forum=is_forum)
         self.chats[chat_id] = state
         return state
@@ -327,10 +330,8 @@ class FakeTelegram:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates and timeout:
             self._arrived.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), timeout)
-            except TimeoutError:
-                pass
         limit = int(params.get("limit") or 100)
         return self._updates[:limit]
 
@@ -353,7 +354,9 @@ class FakeTelegram:
         visible = self._visible(caption, params) if caption else ""
         if len(visible) > 1024:
             raise ApiError(400, "Bad Request: message caption is too long")
-        return await self._store(state, params, html_text=caption, visible=visible, document=document)
+        return await self._store(
+            state, params, html_text=caption, visible=visible, document=document
+        )
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._existing(params)
@@ -433,9 +436,8 @@ class FakeTelegram:
         if state.kicked:
             raise ApiError(403, "Forbidden: bot was kicked from the group chat")
         thread = params.get("message_thread_id")
-        if thread is not None:
-            if int(thread) in state.closed_topics:
-                raise ApiError(400, "Bad Request: TOPIC_CLOSED")
+        if thread is not None and int(thread) in state.closed_topics:
+            raise ApiError(400, "Bad Request: TOPIC_CLOSED")
         return state
 
     def _existing(self, params: dict[str, Any]) -> SentMessage:

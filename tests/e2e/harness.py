@@ -116,9 +116,7 @@ class Person:
         message = self.chat.message(self, text, reply_to=reply_to, thread=thread, mentions=mentions)
         return await self.world.deliver({"message": message})
 
-    async def presses(
-        self, mark: str, *, on: SentMessage, row: int | None = None
-    ) -> Replies:
+    async def presses(self, mark: str, *, on: SentMessage, row: int | None = None) -> Replies:
         """Press the button containing `mark` (in the 1-based `row`, if given)."""
         rows = on.buttons
         candidates = [
@@ -242,7 +240,9 @@ class Chat:
 
     async def remove_bot(self, by: Person) -> Replies:
         self.state.kicked = True
-        return await self.world.deliver({"my_chat_member": self._membership(by, "member", "kicked")})
+        return await self.world.deliver(
+            {"my_chat_member": self._membership(by, "member", "kicked")}
+        )
 
     async def add_bot(self, by: Person) -> Replies:
         self.state.kicked = False
@@ -280,7 +280,9 @@ class Chat:
         }
 
 
-_ENTITY = re.compile(r"(?P<command>^/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?)|(?P<mention>@[A-Za-z0-9_]{4,})|(?P<hashtag>#\w+)")
+_ENTITY = re.compile(
+    r"(?P<command>^/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?)|(?P<mention>@[A-Za-z0-9_]{4,})|(?P<hashtag>#\w+)"
+)
 
 
 def _utf16_len(text: str) -> int:
@@ -317,7 +319,9 @@ def _entities(text: str, mentions: dict[str, Person]) -> list[dict[str, Any]]:
 class World:
     """The fake Telegram, the running bot, its clock and database, seen from the test."""
 
-    def __init__(self, fake: FakeTelegram, app: Application[Any, Any, Any, Any, Any, Any], clock: FakeClock) -> None:
+    def __init__(
+        self, fake: FakeTelegram, app: Application[Any, Any, Any, Any, Any, Any], clock: FakeClock
+    ) -> None:
         self.fake = fake
         self.app = app
         self.clock = clock
@@ -347,7 +351,11 @@ class World:
         return self.app.bot_data["runtime"]
 
     def group(self, title: str, *, type_: str = "group", forum: bool = False) -> Chat:
-        chat_id = -(4_000_000_000 + next(_chat_ids)) if type_ == "group" else -(1_000_000_000_000 + next(_chat_ids))
+        chat_id = (
+            -(4_000_000_000 + next(_chat_ids))
+            if type_ == "group"
+            else -(1_000_000_000_000 + next(_chat_ids))
+        )
         self.fake.chat(chat_id, type_, title, is_forum=forum)
         return Chat(self, chat_id, type_, title, forum)
 

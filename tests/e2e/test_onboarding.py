@@ -1,4 +1,4 @@
-"""A group chat becomes a cluster: the foundation scenario of the facilitator and three civil servants."""
+"""A group chat becomes a cluster: a facilitator and three civil servants set it up."""
 
 from __future__ import annotations
 
@@ -27,5 +27,3 @@ async def test_facilitator_registers_group_and_members_join(world: World) -> Non
     assert "Kortenberg: Bram" in overview
     assert "Bertem: Céline" in overview
     assert "Fien" in overview
-
-

@@ -1,0 +1,123 @@
+"""Turns a cluster's settings and an item's state into its pending nudge rows.
+
+Called by handlers in the same session (and so the same transaction) as the change that
+caused it: creating, postponing, completing or cancelling an agreement; opening or closing a
+poll; planning or moving a meeting; changing the schedule settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.agreements import Agreement, AgreementStatus
+from models.clusters import Cluster
+from models.meetings import Meeting, MeetingPoll, PollStatus
+from models.nudges import PlannedRow, sync_planned
+from scheduler.calendar import CalendarRules
+from scheduler.planning import NudgeSettings, PlannedNudge, plan_agreement, plan_meeting, plan_poll
+
+
+def parse_clock(text: str) -> dt.time:
+    hours, minutes = text.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def calendar_rules(cluster: Cluster) -> CalendarRules:
+    days_off = frozenset(
+        (int(month), int(day))
+        for month, day in (item.split("-") for item in cluster.extra_days_off or [])
+    )
+    return CalendarRules(
+        tz=ZoneInfo(cluster.timezone),
+        quiet_start=parse_clock(cluster.quiet_start),
+        quiet_end=parse_clock(cluster.quiet_end),
+        extra_days_off=days_off,
+    )
+
+
+def nudge_settings(cluster: Cluster) -> NudgeSettings:
+    return NudgeSettings(
+        rules=calendar_rules(cluster),
+        reminder_lead_days=cluster.reminder_lead_days,
+        reminders_enabled=cluster.reminders_enabled,
+        digest_weekday=cluster.digest_weekday,
+        digest_time=parse_clock(cluster.digest_time),
+    )
+
+
+def _rows(planned: list[PlannedNudge]) -> list[PlannedRow]:
+    return [PlannedRow(kind=p.kind, dedupe_key=p.dedupe_key, due_at=p.due_at) for p in planned]
+
+
+async def replan_agreement(
+    session: AsyncSession, *, cluster: Cluster, agreement: Agreement, now: dt.datetime
+) -> None:
+    assert cluster.id is not None and agreement.id is not None
+    planned = plan_agreement(
+        agreement_id=agreement.id,
+        due_date=agreement.due_date,
+        is_open=agreement.status == AgreementStatus.OPEN,
+        has_addressee=agreement.owner_member_id is not None
+        or agreement.municipality_id is not None,
+        settings=nudge_settings(cluster),
+        now=now,
+    )
+    await sync_planned(
+        session,
+        cluster_id=cluster.id,
+        subject_type="agreement",
+        subject_id=agreement.id,
+        planned=_rows(planned),
+        now=now,
+        thread_id=agreement.thread_id,
+    )
+
+
+async def replan_poll(
+    session: AsyncSession, *, cluster: Cluster, poll: MeetingPoll, now: dt.datetime
+) -> None:
+    assert cluster.id is not None and poll.id is not None
+    planned = (
+        plan_poll(
+            poll_id=poll.id, deadline=poll.deadline_at, settings=nudge_settings(cluster), now=now
+        )
+        if poll.status == PollStatus.OPEN
+        else []
+    )
+    await sync_planned(
+        session,
+        cluster_id=cluster.id,
+        subject_type="poll",
+        subject_id=poll.id,
+        planned=_rows(planned),
+        now=now,
+        thread_id=poll.thread_id,
+    )
+
+
+async def replan_meeting(
+    session: AsyncSession, *, cluster: Cluster, meeting: Meeting, now: dt.datetime
+) -> None:
+    assert cluster.id is not None and meeting.id is not None
+    planned = (
+        plan_meeting(
+            meeting_id=meeting.id,
+            starts_at=meeting.starts_at,
+            settings=nudge_settings(cluster),
+            now=now,
+        )
+        if meeting.cancelled_at is None
+        else []
+    )
+    await sync_planned(
+        session,
+        cluster_id=cluster.id,
+        subject_type="meeting",
+        subject_id=meeting.id,
+        planned=_rows(planned),
+        now=now,
+        thread_id=meeting.thread_id,
+    )
