@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Bot
+from telegram.error import InvalidToken, NetworkError
 
+from bot.app import build_application
 from bot.config import ConfigError, Settings
 from models.db import DatabaseUrlError, async_url
+from models.migrate import new_revision, upgrade
+
+# Everything the handlers listen to; Telegram sends nothing else.
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,8 +45,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             _upgrade(settings)
             if args.db_command == "revision":
-                from models.migrate import new_revision
-
                 new_revision(settings.database_url, args.message)
             return 0
         return _run(settings)
@@ -46,18 +54,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 class _Unusable(Exception):
-    pass
+    """The database or Telegram cannot be used; the message says which and why."""
 
 
 def _upgrade(settings: Settings) -> None:
-    from models.migrate import upgrade
-
-    async_url(settings.database_url)  # malformed URLs fail here, with a clear message
+    url = async_url(settings.database_url)  # malformed URLs fail here, with a clear message
+    shown = url.render_as_string(hide_password=True)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        folder = Path(url.database).resolve().parent
+        if not folder.is_dir():
+            raise _Unusable(f"cannot open the database {shown}: folder {folder} does not exist")
     try:
         upgrade(settings.database_url)
-    except Exception as exc:  # any driver error: the operator needs one line, not a traceback
+    except (SQLAlchemyError, OSError) as exc:  # the operator needs one line, not a traceback
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        shown = make_url(settings.database_url).render_as_string(hide_password=True)
         raise _Unusable(f"cannot open the database {shown}: {reason}") from exc
 
 
@@ -65,9 +75,25 @@ def _run(settings: Settings) -> int:
     if not settings.token:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set (put it in the environment or in .env)")
     _upgrade(settings)
-    from bot.app import build_application
+    try:
+        asyncio.run(_check_telegram(settings))
+        _serve(build_application(settings), settings)
+    except InvalidToken as exc:
+        raise _Unusable("Telegram does not accept TELEGRAM_BOT_TOKEN (ask BotFather)") from exc
+    except NetworkError as exc:
+        raise _Unusable(f"cannot reach the Telegram Bot API: {exc}") from exc
+    return 0
 
-    app = build_application(settings)
+
+async def _check_telegram(settings: Settings) -> None:
+    """Ask getMe once before serving, so a wrong token or URL is one line, not a log storm."""
+    assert settings.token is not None
+    bot = Bot(settings.token, base_url=settings.api_base_url or "https://api.telegram.org/bot")
+    async with bot:
+        await bot.get_me()
+
+
+def _serve(app: Any, settings: Settings) -> None:
     if settings.webhook_url:
         app.run_webhook(
             listen="0.0.0.0",
@@ -75,11 +101,10 @@ def _run(settings: Settings) -> int:
             url_path=settings.webhook_url.rstrip("/").rsplit("/", 1)[-1],
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret,
-            allowed_updates=["message", "callback_query", "my_chat_member"],
+            allowed_updates=ALLOWED_UPDATES,
         )
     else:
-        app.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
-    return 0
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
 
 
 if __name__ == "__main__":

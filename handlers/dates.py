@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
+from handlers.i18n import MessageKey
 from handlers.locales import dates as texts
 
 __all__ = ["DateParseError", "When", "parse_when", "split_leading_when"]
@@ -37,9 +38,8 @@ class DateParseError(ValueError):
     """Text that is not a date and time, or names a day or hour that does not exist.
 
     `key` is a message in `handlers/locales/dates.py`; `params` fills its placeholders. In
-    `date.weekday_mismatch`, `given_weekday` and `actual_weekday` are catalogue keys
-    (`date.weekday.tuesday`): render with `localized_params(lang)` to get the names in the
-    cluster's language.
+    `date.weekday_mismatch`, `given_weekday` and `actual_weekday` are `MessageKey`s
+    (`date.weekday.tuesday`), which `handlers.i18n.t` puts in the cluster's language.
     """
 
     def __init__(self, key: str, **params: str | int) -> None:
@@ -297,7 +297,7 @@ _MONTHS = {
     for word in words
 }
 _WEEKDAY_KEYS = tuple(
-    f"date.weekday.{name}"
+    MessageKey(f"date.weekday.{name}")
     for name in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 )
 _WEEKDAY_PARAMS = {"given_weekday", "actual_weekday"}

@@ -40,6 +40,12 @@ def catalogues() -> dict[str, dict[str, str]]:
     return merged
 
 
+class MessageKey(str):
+    """A parameter that is itself a catalogue key, put into words in the reader's language."""
+
+    __slots__ = ()
+
+
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
@@ -56,7 +62,11 @@ def t(lang: str, key: str, /, **params: Any) -> Html:
     text = tables.get(lang, tables[DEFAULT_LANGUAGE]).get(key)
     if text is None:
         text = tables[DEFAULT_LANGUAGE][key]
-    return Html(text.format(**{name: escape(value) for name, value in params.items()}))
+    values = {
+        name: t(lang, value) if isinstance(value, MessageKey) else escape(value)
+        for name, value in params.items()
+    }
+    return Html(text.format(**values))
 
 
 def has(key: str) -> bool:

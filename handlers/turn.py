@@ -28,6 +28,7 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
+from handlers.dates import DateParseError
 from handlers.i18n import LANGUAGES, Html, t
 from handlers.menu import CommandSpec, spec
 from handlers.runtime import Runtime, runtime_of
@@ -247,7 +248,7 @@ async def run_turn(
                 raise NotAllowed(f"role.needs_{needed.value}")
             await handler(turn)
             await session.commit()
-        except DomainError as error:
+        except (DomainError, DateParseError) as error:
             await session.rollback()
             await _refuse(turn, error.key, **error.params)
 

@@ -21,7 +21,7 @@ def async_url(url: str) -> URL:
     """Map the URL people write (`sqlite:///x.db`, `postgresql://…`) to its async driver."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise DatabaseUrlError(f"cannot read DATABASE_URL {url!r}") from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":

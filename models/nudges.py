@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Text
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, or_, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -64,9 +64,10 @@ async def sync_planned(
 ) -> None:
     """Make the subject's pending nudges match `planned`, in the caller's transaction.
 
-    Pending rows no longer planned are cancelled; planned rows that do not exist yet are added
-    unless already past (a reminder for a moment gone by would be noise); sent rows are never
-    touched, so a dedupe key is delivered at most once. `kinds` limits the sync to some kinds.
+    Pending rows no longer planned are cancelled; planned rows that do not exist yet, or were
+    cancelled, come (back) unless already past (a reminder for a moment gone by would be noise);
+    sent rows are never touched, so a dedupe key is delivered at most once. `kinds` limits the
+    sync to some kinds.
     """
     query = select(Nudge).where(
         Nudge.cluster_id == cluster_id,
@@ -82,8 +83,8 @@ async def sync_planned(
             row.status = NudgeStatus.CANCELLED
             session.add(row)
     for key, plan in wanted.items():
-        row = existing.get(key)
-        if row is None:
+        found = existing.get(key)
+        if found is None:
             if plan.due_at < now:
                 continue
             session.add(
@@ -97,11 +98,13 @@ async def sync_planned(
                     thread_id=thread_id,
                 )
             )
-        elif row.status in (NudgeStatus.PENDING, NudgeStatus.CANCELLED):
-            row.status = NudgeStatus.PENDING
-            row.due_at = plan.due_at
-            row.thread_id = thread_id
-            session.add(row)
+        elif found.status == NudgeStatus.PENDING or (
+            found.status == NudgeStatus.CANCELLED and plan.due_at >= now
+        ):
+            found.status = NudgeStatus.PENDING
+            found.due_at = plan.due_at
+            found.thread_id = thread_id
+            session.add(found)
     await session.flush()
 
 
@@ -116,3 +119,154 @@ async def cancel_pending(
         planned=(),
         now=dt.datetime.max.replace(tzinfo=dt.UTC),
     )
+
+
+# --- delivery --------------------------------------------------------------------------------
+
+# A claim is a lease: a process that dies while delivering leaves its rows claimed, and they
+# are taken up again once the lease runs out (the one case in which a message may go twice).
+CLAIM_LEASE = dt.timedelta(minutes=10)
+MAX_ATTEMPTS = 8
+_FIRST_RETRY = dt.timedelta(minutes=1)
+_LONGEST_RETRY = dt.timedelta(hours=1)
+_MAX_ERROR = 1000
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A row this process may deliver; `attempt` is the token that proves the claim is ours."""
+
+    nudge_id: int
+    attempt: int
+
+
+def retry_delay(attempt: int) -> dt.timedelta:
+    """1, 2, 4, … minutes after the n-th failed attempt, at most an hour."""
+    delay: dt.timedelta = _FIRST_RETRY * 2 ** max(attempt - 1, 0)
+    return min(delay, _LONGEST_RETRY)
+
+
+def _claimable(now: dt.datetime) -> Any:
+    return (
+        col(Nudge.status) == NudgeStatus.PENDING,
+        col(Nudge.due_at) <= now,
+        or_(col(Nudge.claimed_until).is_(None), col(Nudge.claimed_until) <= now),
+    )
+
+
+async def claim_due(
+    session: AsyncSession,
+    *,
+    now: dt.datetime,
+    limit: int = 20,
+    lease: dt.timedelta = CLAIM_LEASE,
+) -> list[Claim]:
+    """Claim up to `limit` due rows for this process, oldest first; the caller commits.
+
+    One UPDATE whose subquery locks its rows with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so
+    concurrent sweepers each get other rows; the outer WHERE repeats the conditions, so a row
+    another process claimed in the meantime is left alone. On SQLite the UPDATE takes the
+    database's single write lock before it reads, which gives the same guarantee. Claiming
+    counts an attempt, and that count is the claim's token for `mark_sent` and friends.
+    """
+    candidates = (
+        select(Nudge.id)
+        .where(*_claimable(now))
+        .order_by(col(Nudge.due_at), col(Nudge.id))
+        .limit(limit)
+    )
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    result = await session.execute(
+        update(Nudge)
+        .where(col(Nudge.id).in_(candidates.scalar_subquery()), *_claimable(now))
+        .values(claimed_until=now + lease, attempts=col(Nudge.attempts) + 1)
+        .returning(col(Nudge.id), col(Nudge.attempts), col(Nudge.due_at))
+        .execution_options(synchronize_session=False)
+    )
+    rows = sorted(result.all(), key=lambda row: (row[2], row[0]))
+    return [Claim(nudge_id=row[0], attempt=row[1]) for row in rows]
+
+
+async def _finish(session: AsyncSession, claim: Claim, **values: Any) -> bool:
+    result = await session.execute(
+        update(Nudge)
+        .where(
+            col(Nudge.id) == claim.nudge_id,
+            col(Nudge.attempts) == claim.attempt,
+            col(Nudge.status) == NudgeStatus.PENDING,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def mark_sent(session: AsyncSession, *, claim: Claim, now: dt.datetime) -> bool:
+    """False when the claim was lost (its lease ran out and another process took the row)."""
+    return await _finish(
+        session, claim, status=NudgeStatus.SENT, sent_at=now, claimed_until=None, last_error=None
+    )
+
+
+async def mark_skipped(session: AsyncSession, *, claim: Claim, reason: str) -> bool:
+    """The item changed since planning (done, cancelled, moved): nothing to say any more."""
+    return await _finish(
+        session,
+        claim,
+        status=NudgeStatus.CANCELLED,
+        claimed_until=None,
+        last_error=f"skipped: {reason}"[:_MAX_ERROR],
+    )
+
+
+async def mark_failed(
+    session: AsyncSession, *, claim: Claim, now: dt.datetime, error: str
+) -> dt.datetime | None:
+    """Record the error and retry later; after `MAX_ATTEMPTS` the row is given up (FAILED).
+
+    Returns when it will be retried, or None when it was given up.
+    """
+    if claim.attempt >= MAX_ATTEMPTS:
+        await _finish(
+            session,
+            claim,
+            status=NudgeStatus.FAILED,
+            claimed_until=None,
+            last_error=error[:_MAX_ERROR],
+        )
+        return None
+    retry_at = now + retry_delay(claim.attempt)
+    await _finish(session, claim, claimed_until=retry_at, last_error=error[:_MAX_ERROR])
+    return retry_at
+
+
+async def mark_undeliverable(session: AsyncSession, *, claim: Claim, error: str) -> bool:
+    """The chat is gone: stop trying instead of retrying forever."""
+    return await _finish(
+        session,
+        claim,
+        status=NudgeStatus.UNDELIVERABLE,
+        claimed_until=None,
+        last_error=error[:_MAX_ERROR],
+    )
+
+
+async def defer(session: AsyncSession, *, claim: Claim, until: dt.datetime) -> bool:
+    """Hand the row back until `until` (quiet hours, a day off) without counting an attempt."""
+    return await _finish(session, claim, claimed_until=until, attempts=col(Nudge.attempts) - 1)
+
+
+async def pending_of(
+    session: AsyncSession, *, cluster_id: int, subject_type: str, kinds: Sequence[str]
+) -> list[Nudge]:
+    result = await session.exec(
+        select(Nudge).where(
+            Nudge.cluster_id == cluster_id,
+            Nudge.subject_type == subject_type,
+            col(Nudge.kind).in_(list(kinds)),
+            Nudge.status == NudgeStatus.PENDING,
+        )
+    )
+    return list(result.all())

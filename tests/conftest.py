@@ -6,9 +6,11 @@ an empty copy (SQLite: a copied file; PostgreSQL: truncated tables).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -31,9 +33,21 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def migrated_postgresql() -> str:
+    """The test database, emptied of whatever an earlier run left, then migrated."""
     url = os.environ["TEST_DATABASE_URL"]
+    # Requested from inside the event loop of the first test: run the reset in its own thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _reset_schema(url)).result()
     upgrade(url)
     return url
+
+
+async def _reset_schema(url: str) -> None:
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
 
 
 async def _truncate(url: str) -> None:
@@ -62,8 +76,3 @@ async def database_url(
         url: str = request.getfixturevalue("migrated_postgresql")
         await _truncate(url)
         yield url
-
-
-@pytest.fixture
-def anyio_backend() -> Iterator[str]:
-    yield "asyncio"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
-from bot.app import build_application
 from bot.config import Settings
 from tests.e2e.fake_telegram import TOKEN, FakeTelegram
 from tests.e2e.harness import BRUSSELS, FACILITATOR_ID, FakeClock, World
@@ -35,20 +35,12 @@ def settings(database_url: str) -> Settings:
 async def world(settings: Settings, clock: FakeClock) -> AsyncIterator[World]:
     fake = FakeTelegram()
     base_url = await fake.start()
-    app = build_application(
-        Settings(**{**settings.__dict__, "api_base_url": base_url}), clock=clock
-    )
-    world = World(fake, app, clock)
-    await app.initialize()
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=2)
+    world = World(fake, replace(settings, api_base_url=base_url), clock)
+    await world.start()
     try:
         yield world
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
+        await world.stop()
         await fake.stop()
     assert not fake.unknown_methods, (
         f"the bot called methods the fake lacks: {fake.unknown_methods}"

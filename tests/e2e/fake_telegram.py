@@ -246,6 +246,12 @@ class FakeTelegram:
             Fault(status, description, parameters, delay) for _ in range(times)
         )
 
+    def take_rejections(self) -> list[tuple[str, str]]:
+        """The errors the fake answered so far, forgotten so the test's end check passes;
+        for scenarios that provoke Telegram errors on purpose."""
+        taken, self.rejections = self.rejections, []
+        return taken
+
     # --- the HTTP side ---------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:

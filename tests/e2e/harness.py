@@ -26,6 +26,8 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application
 
+from bot.app import build_application
+from bot.config import Settings
 from tests.e2e.fake_telegram import BOT_ID, FakeTelegram, SentMessage
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -319,12 +321,11 @@ def _entities(text: str, mentions: dict[str, Person]) -> list[dict[str, Any]]:
 class World:
     """The fake Telegram, the running bot, its clock and database, seen from the test."""
 
-    def __init__(
-        self, fake: FakeTelegram, app: Application[Any, Any, Any, Any, Any, Any], clock: FakeClock
-    ) -> None:
+    def __init__(self, fake: FakeTelegram, settings: Settings, clock: FakeClock) -> None:
         self.fake = fake
-        self.app = app
+        self.settings = settings
         self.clock = clock
+        self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.facilitator_user: dict[str, Any] = {
             "id": FACILITATOR_ID,
             "is_bot": False,
@@ -335,6 +336,10 @@ class World:
         }
         self._done: dict[int, asyncio.Event] = {}
         self._private: dict[int, Chat] = {}
+
+    async def start(self) -> None:
+        """Build and start the real Application, in the same steps as `run_polling`."""
+        app = build_application(self.settings, clock=self.clock)
         original = app.process_update
 
         async def tracked(update: object) -> None:
@@ -345,9 +350,35 @@ class World:
                     self._done.setdefault(update.update_id, asyncio.Event()).set()
 
         app.process_update = tracked  # type: ignore[method-assign]
+        await app.initialize()
+        if app.post_init:
+            await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=2)
+        await app.start()
+        self.app = app
+
+    async def stop(self) -> None:
+        """Stop the bot as a process would on shutdown; the database and the fake stay."""
+        app, self.app = self.app, None
+        if app is None:
+            return
+        assert app.updater is not None
+        await app.updater.stop()
+        await app.stop()
+        if app.post_stop:
+            await app.post_stop(app)
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
 
     @property
     def runtime(self) -> Any:
+        assert self.app is not None, "the bot is not running"
         return self.app.bot_data["runtime"]
 
     def group(self, title: str, *, type_: str = "group", forum: bool = False) -> Chat:

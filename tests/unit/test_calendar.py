@@ -265,7 +265,8 @@ def test_working_days_there_and_back_land_on_a_working_day(
 def test_next_allowed_moment_is_the_moment_itself_or_a_later_allowed_one(
     day: dt.date, time_of_day: dt.time, rules: CalendarRules
 ) -> None:
-    moment = dt.datetime.combine(day, time_of_day, tzinfo=rules.tz)
+    # Normalised through UTC: a wall time in a DST gap compares unequal to everything (PEP 495).
+    moment = dt.datetime.combine(day, time_of_day, tzinfo=rules.tz).astimezone(dt.UTC)
     result = next_allowed_moment(moment, rules)
     assert result >= moment
     assert independently_allowed(result, rules)

@@ -1,0 +1,422 @@
+"""`/export`: the cluster's memory as files people can open without the bot.
+
+`afspraken.csv` and `acties.csv` are UTF-8 with a BOM and `;` separators, which is what Excel
+in a Belgian locale opens cleanly; `vergaderingen.ics` goes into any calendar; `jaarverslag.md`
+is the report of the year per cluster. In a group the export covers that cluster; in a private
+chat, every cluster of the facilitator.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InputFile
+from telegram.ext import Application
+
+from handlers.facilitator import action_status_label
+from handlers.i18n import has
+from handlers.ics import IcsEvent, build_calendar, meeting_uid
+from handlers.lessons import theme_label
+from handlers.render import long_date, long_datetime, short_time
+from handlers.turn import Turn, command
+from models import reports
+from models.actions import ActionStatus, Theme
+from models.agreements import AgreementStatus
+from models.audit import AuditEvent
+from models.clusters import Cluster
+from models.errors import DomainError
+from models.lessons import LessonKind
+from models.reports import ClusterRecords, Tally
+
+AGREEMENT_COLUMNS = (
+    "cluster", "number", "kind", "text", "municipality", "owner", "theme", "action",
+    "created", "due", "status", "closed", "overdue", "history",
+)  # fmt: skip
+ACTION_COLUMNS = (
+    "cluster", "number", "title", "theme", "status", "lead", "municipalities",
+    "created", "updated", "agreements_open", "agreements_done", "history",
+)  # fmt: skip
+
+
+class Text:
+    """Catalogue texts without HTML: CSV, Markdown and iCalendar are not Telegram messages."""
+
+    def __init__(self, turn: Turn) -> None:
+        self.turn = turn
+        self.lang = turn.lang
+
+    def __call__(self, key: str, /, **params: Any) -> str:
+        return plain(self.turn.t(key, **params))
+
+
+def plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def _csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _day(moment: dt.datetime | None, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).date().isoformat() if moment is not None else ""
+
+
+def _history(events: Sequence[AuditEvent], text: Text, tz: ZoneInfo) -> str:
+    """`2026-11-26 aangemaakt | 2026-12-01 uitgesteld (due_date: 2026-12-15 → 2026-12-22)`."""
+    parts = []
+    for event in events:
+        key = f"export.history.{event.action}"
+        label = text(key) if has(key) else event.action
+        changes = []
+        before, after = event.before or {}, event.after or {}
+        for field in sorted(set(before) | set(after)):
+            old, new = before.get(field), after.get(field)
+            if old != new and not isinstance(old, dict | list) and not isinstance(new, dict | list):
+                if old is None:
+                    continue
+                changes.append(f"{field}: {old} → {new if new is not None else '—'}")
+        suffix = f" ({'; '.join(changes)})" if changes else ""
+        parts.append(f"{_day(event.at, tz)} {label}{suffix}")
+    return " | ".join(parts)
+
+
+def _status(text: Text, status: str) -> str:
+    key = f"export.status.{status}"
+    return text(key) if has(key) else status
+
+
+def agreements_csv(records: Sequence[ClusterRecords], text: Text, now: dt.datetime) -> bytes:
+    rows = []
+    for record in records:
+        cluster = record.cluster
+        tz = ZoneInfo(cluster.timezone)
+        today = reports.local_today(cluster, now)
+        names = record.municipality_names
+        actions = record.actions_by_id
+        for agreement in record.agreements:
+            action = actions.get(agreement.action_id) if agreement.action_id else None
+            theme = record.theme_of(agreement)
+            rows.append(
+                [
+                    cluster.title,
+                    agreement.number,
+                    text(f"export.kind.{agreement.kind}")
+                    if has(f"export.kind.{agreement.kind}")
+                    else agreement.kind,
+                    agreement.text,
+                    names.get(agreement.municipality_id or -1, ""),
+                    reports.owner_name(record, agreement.owner_member_id),
+                    theme_label(text.lang, theme) if theme else "",
+                    f"{action.number} {action.title}" if action else "",
+                    _day(agreement.created_at, tz),
+                    agreement.due_date.isoformat() if agreement.due_date else "",
+                    _status(text, agreement.status),
+                    _day(agreement.closed_at, tz),
+                    text("export.yes") if reports.is_overdue(agreement, today) else "",
+                    _history(record.history.get(("agreement", agreement.id or 0), []), text, tz),
+                ]
+            )
+    return _csv([text(f"export.col.{c}") for c in AGREEMENT_COLUMNS], rows)
+
+
+def actions_csv(records: Sequence[ClusterRecords], text: Text) -> bytes:
+    rows = []
+    for record in records:
+        cluster = record.cluster
+        tz = ZoneInfo(cluster.timezone)
+        names = record.municipality_names
+        for action in record.actions:
+            linked = [a for a in record.agreements if a.action_id == action.id]
+            rows.append(
+                [
+                    cluster.title,
+                    action.number,
+                    action.title,
+                    theme_label(text.lang, action.theme),
+                    plain(action_status_label(text.lang, action.status)),
+                    names.get(action.lead_municipality_id or -1, ""),
+                    ", ".join(
+                        reports.names_of(record, record.action_municipalities.get(action.id or 0, []))
+                    ),
+                    _day(action.created_at, tz),
+                    _day(action.updated_at, tz),
+                    sum(1 for a in linked if a.status == AgreementStatus.OPEN),
+                    sum(1 for a in linked if a.status == AgreementStatus.DONE),
+                    _history(record.history.get(("action", action.id or 0), []), text, tz),
+                ]
+            )
+    return _csv([text(f"export.col.{c}") for c in ACTION_COLUMNS], rows)
+
+
+# --- iCalendar ------------------------------------------------------------------------------
+
+
+def meetings_ics(records: Sequence[ClusterRecords], text: Text, now: dt.datetime) -> bytes:
+    events = []
+    for record in records:
+        cluster = record.cluster
+        names = record.municipality_names
+        for meeting in record.meetings:
+            if meeting.cancelled_at is not None or meeting.id is None:
+                continue
+            host = names.get(meeting.host_municipality_id or -1)
+            location = ", ".join(part for part in (meeting.location, host) if part) or None
+            agenda = [item.text for item in record.agenda.get(meeting.id, [])]
+            description = "\n".join(f"- {line}" for line in agenda) or None
+            events.append(
+                IcsEvent(
+                    uid=meeting_uid(cluster.chat_id, meeting.id),
+                    start=meeting.starts_at,
+                    duration=dt.timedelta(minutes=max(meeting.duration_minutes, 1)),
+                    summary=text("export.ics_summary", title=cluster.title, number=meeting.number),
+                    location=location,
+                    description=description,
+                )
+            )
+    tz = ZoneInfo(records[0].cluster.timezone) if records else ZoneInfo("Europe/Brussels")
+    return build_calendar(events, tz=tz, stamp=now, name=text("export.ics_name"))
+
+
+# --- the year report ------------------------------------------------------------------------
+
+
+def _md(value: object) -> str:
+    """Safe inside a Markdown table cell or list item."""
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+def _tally_table(title: str, rows: dict[str, Tally], text: Text, empty_label: str) -> list[str]:
+    if not rows:
+        return []
+    lines = [
+        "",
+        f"**{title}**",
+        "",
+        "| {} | {} | {} | {} | {} |".format(
+            text("export.report.col_name"),
+            text("export.report.col_made"),
+            text("export.report.col_done"),
+            text("export.report.col_open"),
+            text("export.report.col_overdue"),
+        ),
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, tally in rows.items():
+        lines.append(
+            f"| {_md(name or empty_label)} | {tally.made} | {tally.done} | {tally.open} | "
+            f"{tally.overdue} |"
+        )
+    return lines
+
+
+def _minutes_text(minutes: str) -> list[str]:
+    return [line for line in plain(minutes).splitlines() if line.strip()]
+
+
+def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> list[str]:
+    cluster: Cluster = record.cluster
+    lang = text.lang
+    tz = ZoneInfo(cluster.timezone)
+    numbers = reports.year_numbers(record, now=now)
+    lines = [f"## {_md(cluster.title)}", ""]
+    lines.append(
+        text("export.report.since", date=long_date(cluster.created_at.astimezone(tz).date(), lang))
+    )
+    if cluster.handed_over_at is not None:
+        lines.append("")
+        lines.append(
+            text(
+                "export.report.handed_over",
+                date=long_date(cluster.handed_over_at.astimezone(tz).date(), lang),
+            )
+        )
+
+    lines += ["", f"### {text('export.report.municipalities')}", ""]
+    active = [m for m in record.municipalities if m.active]
+    if not active:
+        lines.append(text("export.report.no_municipalities"))
+    for municipality in active:
+        extra = (
+            text("export.report.inhabitants", count=f"{municipality.inhabitants:,}".replace(",", "."))
+            if municipality.inhabitants
+            else ""
+        )
+        lines.append(f"- {_md(municipality.name)}{extra}")
+
+    lines += ["", f"### {text('export.report.meetings', count=len(numbers.meetings_held))}", ""]
+    if not numbers.meetings_held:
+        lines.append(text("export.report.no_meetings"))
+    names = record.municipality_names
+    for meeting in numbers.meetings_held:
+        host = names.get(meeting.host_municipality_id or -1)
+        where = ", ".join(part for part in (host, meeting.location) if part)
+        heading = long_datetime(meeting.starts_at, lang, tz) + (f" — {_md(where)}" if where else "")
+        lines.append(f"- **{heading}**")
+        agenda = record.agenda.get(meeting.id or 0, [])
+        if agenda:
+            lines.append(f"  - {text('export.report.agenda')}: " + "; ".join(_md(a.text) for a in agenda))
+        if meeting.minutes:
+            lines.append(f"  - {text('export.report.minutes')}:")
+            lines.extend(f"    > {_md(line)}" for line in _minutes_text(meeting.minutes))
+        else:
+            lines.append(f"  - {text('export.report.no_minutes')}")
+    if numbers.meetings_planned:
+        lines.append("")
+        lines.append(
+            text(
+                "export.report.planned",
+                dates=", ".join(
+                    f"{long_date(m.starts_at.astimezone(tz).date(), lang)} "
+                    f"{short_time(m.starts_at.astimezone(tz).time(), lang)}"
+                    for m in numbers.meetings_planned
+                ),
+            )
+        )
+
+    total = numbers.total
+    lines += ["", f"### {text('export.report.agreements')}", ""]
+    lines.append(
+        text(
+            "export.report.agreements_total",
+            made=total.made,
+            done=total.done,
+            open=total.open,
+            overdue=total.overdue,
+            cancelled=total.cancelled,
+            decisions=numbers.decisions,
+        )
+    )
+    if total.made:
+        by_municipality = {k: v for k, v in numbers.by_municipality.items() if v.made}
+        lines += _tally_table(
+            text("export.report.per_municipality"), by_municipality, text, text("export.report.no_municipality")
+        )
+        order = [th.value for th in Theme] + [""]
+        themed = {
+            theme_label(lang, key) if key else "": numbers.by_theme[key]
+            for key in sorted(numbers.by_theme, key=lambda k: order.index(k) if k in order else 99)
+        }
+        lines += _tally_table(text("export.report.per_theme"), themed, text, text("export.report.no_theme"))
+
+    lines += ["", f"### {text('export.report.actions', count=len(record.actions))}", ""]
+    if not record.actions:
+        lines.append(text("export.report.no_actions"))
+    else:
+        statuses = [s.value for s in ActionStatus]
+        counts = sorted(
+            numbers.actions_by_status.items(),
+            key=lambda item: statuses.index(item[0]) if item[0] in statuses else 99,
+        )
+        lines.append(
+            ", ".join(f"{plain(action_status_label(lang, s))}: {n}" for s, n in counts)
+        )
+        lines.append("")
+        for action in record.actions:
+            lead = names.get(action.lead_municipality_id or -1)
+            lines.append(
+                f"- {action.number}. {_md(action.title)} "
+                f"({theme_label(lang, action.theme)}, {plain(action_status_label(lang, action.status))})"
+                + (f" — {_md(lead)}" if lead else "")
+            )
+
+    lessons = [lesson for lesson in record.lessons if lesson.kind == LessonKind.LESSON]
+    practices = [lesson for lesson in record.lessons if lesson.kind == LessonKind.PRACTICE]
+    lines += ["", f"### {text('export.report.lessons', lessons=len(lessons), practices=len(practices))}", ""]
+    if not record.lessons:
+        lines.append(text("export.report.no_lessons"))
+    for lesson in record.lessons:
+        mark = text("export.report.practice_mark") if lesson.kind == LessonKind.PRACTICE else text(
+            "export.report.lesson_mark"
+        )
+        theme = f" [{theme_label(lang, lesson.theme)}]" if lesson.theme else ""
+        lines.append(f"- {mark}{theme} {_md(lesson.text)}")
+    lines.append("")
+    return lines
+
+
+def year_report(records: Sequence[ClusterRecords], text: Text, now: dt.datetime, tz: ZoneInfo) -> bytes:
+    lines = [
+        f"# {text('export.report.title', year=now.astimezone(tz).year)}",
+        "",
+        text(
+            "export.report.made_on",
+            date=long_date(now.astimezone(tz).date(), text.lang),
+            count=len(records),
+        ),
+        "",
+    ]
+    for record in records:
+        lines += _cluster_report(record, text, now)
+    return ("\n".join(lines).rstrip() + "\n").encode("utf-8")
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+async def export(turn: Turn) -> None:
+    """Files for this cluster (group) or for all the facilitator's clusters (private)."""
+    if turn.is_private:
+        assert turn.user is not None
+        clusters = await reports.facilitator_clusters(turn.session, user_id=turn.user.id)
+        if not clusters:
+            raise DomainError("facilitator.no_clusters")
+    else:
+        clusters = [turn.require_cluster()]
+    records = await reports.cluster_records(turn.session, clusters=clusters)
+    text = Text(turn)
+    agreements = sum(len(r.agreements) for r in records)
+    actions = sum(len(r.actions) for r in records)
+    meetings = sum(1 for r in records for m in r.meetings if m.cancelled_at is None)
+    files: list[tuple[str, bytes]] = []
+    skipped: list[str] = []
+    if agreements:
+        files.append(("afspraken.csv", agreements_csv(records, text, turn.now)))
+    else:
+        skipped.append("afspraken.csv")
+    if actions:
+        files.append(("acties.csv", actions_csv(records, text)))
+    else:
+        skipped.append("acties.csv")
+    if meetings:
+        files.append(("vergaderingen.ics", meetings_ics(records, text, turn.now)))
+    else:
+        skipped.append("vergaderingen.ics")
+    files.append(("jaarverslag.md", year_report(records, text, turn.now, turn.tz)))
+
+    lines = [
+        turn.t(
+            "export.summary",
+            clusters=len(records),
+            agreements=agreements,
+            actions=actions,
+            meetings=meetings,
+        )
+    ]
+    if skipped:
+        lines.append(turn.t("export.skipped", files=", ".join(skipped)))
+    await turn.reply("\n".join(lines))
+    for filename, content in files:
+        await turn.context.bot.send_document(
+            turn.chat_id,
+            document=InputFile(content, filename=filename),
+            message_thread_id=turn.thread_id,
+        )
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handlers([command("export", export)])
+

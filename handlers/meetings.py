@@ -1,0 +1,297 @@
+"""Meetings: planning one, the list, the agenda, the minutes, and the .ics invitation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Bot, Message
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import Application
+
+from handlers.dates import DateParseError, split_leading_when
+from handlers.i18n import Html, t
+from handlers.ics import IcsEvent, build_calendar, meeting_uid
+from handlers.render import long_date, long_datetime, plain_name
+from handlers.sending import Undeliverable
+from handlers.turn import Turn, command
+from models import meetings
+from models.agreements import AgreementKind, AgreementStatus
+from models.clusters import Cluster, Member, Municipality, find_municipality
+from models.errors import DomainError
+from models.meetings import Meeting
+from scheduler.replan import replan_meeting
+
+log = logging.getLogger(__name__)
+
+_HOST_TAG = re.compile(r"(?<!\S)#(\S+)")
+_LOCATION_EDGES = " ,;:-–—"
+
+
+# --- shared with the poll ---------------------------------------------------------------------
+
+
+def meeting_location(meeting: Meeting, host: Municipality | None) -> str | None:
+    """Where the calendar says the meeting is: the place typed, then the host municipality."""
+    parts = [part for part in (meeting.location, host.name if host else None) if part]
+    return ", ".join(parts) or None
+
+
+def invitation(cluster: Cluster, meeting: Meeting, host: Municipality | None, now: dt.datetime) -> bytes:
+    """The .ics for one meeting: same UID every time, so calendars update instead of adding."""
+    assert cluster.id is not None and meeting.id is not None
+    summary = html.unescape(t(cluster.language, "meeting.ics_summary", title=cluster.title))
+    event = IcsEvent(
+        uid=meeting_uid(cluster.id, meeting.id),
+        start=meeting.starts_at,
+        duration=dt.timedelta(minutes=meeting.duration_minutes),
+        summary=summary,
+        location=meeting_location(meeting, host),
+    )
+    return build_calendar([event], tz=ZoneInfo(cluster.timezone), stamp=now, name=cluster.title)
+
+
+async def send_invitation(
+    bot: Bot,
+    *,
+    cluster: Cluster,
+    meeting: Meeting,
+    host: Municipality | None,
+    now: dt.datetime,
+) -> Message:
+    """Post the meeting's .ics in its topic (or General when that topic is gone)."""
+    lang = cluster.language
+    data = invitation(cluster, meeting, host, now)
+    filename = html.unescape(t(lang, "meeting.ics_filename", number=meeting.number))
+    caption = t(lang, "meeting.ics_caption", number=meeting.number)
+    thread_id = meeting.thread_id
+    while True:
+        try:
+            return await bot.send_document(
+                cluster.chat_id,
+                document=data,
+                filename=filename,
+                caption=caption,
+                message_thread_id=thread_id,
+            )
+        except Forbidden as exc:
+            raise Undeliverable(str(exc)) from exc
+        except BadRequest:
+            if thread_id is None:
+                raise
+            log.info("could not post the invitation in topic %s; using General", thread_id)
+            thread_id = None
+
+
+def meeting_details(lang: str, meeting: Meeting, host: Municipality | None, *, proposed: bool) -> list[str]:
+    lines = []
+    if host is not None:
+        lines.append(t(lang, "meeting.host_proposed" if proposed else "meeting.host", host=host.name))
+    if meeting.location:
+        lines.append(t(lang, "meeting.location", location=meeting.location))
+    return lines
+
+
+def _when(turn: Turn, meeting: Meeting) -> str:
+    return long_datetime(meeting.starts_at, turn.lang, turn.tz)
+
+
+# --- /vergadering -----------------------------------------------------------------------------
+
+
+async def plan(turn: Turn) -> None:
+    """Plan a meeting directly: `/vergadering do 25/3 14u #Herent Gemeentehuis, zaal 2`."""
+    cluster = turn.require_cluster()
+    text = turn.text_args
+    if not text:
+        raise DomainError("meeting.usage")
+    try:
+        when, rest = split_leading_when(text, now=turn.local_now)
+    except DateParseError as error:
+        problem = turn.t(error.key, **error.localized_params(turn.lang))
+        raise DomainError("meeting.date_problem", problem=problem) from None
+    if when.time is None:
+        raise DomainError("meeting.needs_time")
+    starts_at = when.at(turn.tz, when.time).astimezone(dt.UTC)
+    if starts_at <= turn.now:
+        raise DomainError("meeting.in_past")
+    host: Municipality | None = None
+    tag = _HOST_TAG.search(rest)
+    if tag is not None:
+        host = await find_municipality(turn.session, cluster=cluster, text=tag.group(1))
+        rest = rest[: tag.start()] + " " + rest[tag.end() :]
+    proposed = host is None
+    if host is None:
+        host = await meetings.propose_host_for(turn.session, cluster=cluster)
+    location = " ".join(rest.split()).strip(_LOCATION_EDGES) or None
+    meeting = await meetings.plan_meeting(
+        turn.session,
+        cluster=cluster,
+        starts_at=starts_at,
+        host=host,
+        location=location,
+        by=turn.member,
+        now=turn.now,
+        thread_id=turn.thread_id,
+    )
+    await replan_meeting(turn.session, cluster=cluster, meeting=meeting, now=turn.now)
+    lines = [turn.t("meeting.planned", number=meeting.number, when=_when(turn, meeting))]
+    lines += meeting_details(turn.lang, meeting, host, proposed=proposed)
+    lines.append(turn.t("meeting.agenda_hint"))
+    await turn.reply("\n".join(lines))
+    await send_invitation(turn.context.bot, cluster=cluster, meeting=meeting, host=host, now=turn.now)
+
+
+# --- /vergaderingen ---------------------------------------------------------------------------
+
+
+async def upcoming(turn: Turn) -> None:
+    """The meetings to come, with host and agenda size."""
+    cluster = turn.require_cluster()
+    found = await meetings.upcoming_meetings(turn.session, cluster=cluster, now=turn.now)
+    if not found:
+        await turn.say("meeting.none_upcoming")
+        return
+    hosts = await meetings.municipalities_by_id(
+        turn.session, ids=(m.host_municipality_id for m in found)
+    )
+    sizes = await meetings.agenda_sizes(turn.session, meetings=found)
+    lines = [turn.t("meeting.list_title")]
+    for meeting in found:
+        assert meeting.id is not None
+        details = ""
+        host = hosts.get(meeting.host_municipality_id or 0)
+        if host is not None:
+            details += turn.t("meeting.list_host", host=host.name)
+        if meeting.location:
+            details += turn.t("meeting.list_location", location=meeting.location)
+        details += _agenda_size(turn, sizes.get(meeting.id, 0))
+        lines.append(
+            turn.t(
+                "meeting.list_line",
+                number=meeting.number,
+                when=_when(turn, meeting),
+                details=Html(details),
+            )
+        )
+    await turn.reply("\n".join(lines))
+
+
+def _agenda_size(turn: Turn, count: int) -> str:
+    key = {0: "meeting.agenda_size_0", 1: "meeting.agenda_size_1"}.get(count, "meeting.agenda_size_n")
+    return turn.t(key, count=count)
+
+
+# --- /agenda ----------------------------------------------------------------------------------
+
+
+async def agenda(turn: Turn) -> None:
+    """With text: a point on the next meeting's agenda. Without: that agenda."""
+    cluster = turn.require_cluster()
+    if turn.text_args:
+        meeting, item = await meetings.add_agenda_item(
+            turn.session, cluster=cluster, text=turn.text_args, by=turn.member, now=turn.now
+        )
+        await turn.say(
+            "agenda.added",
+            position=item.position,
+            number=meeting.number,
+            when=_when(turn, meeting),
+            text=item.text,
+        )
+        return
+    meeting = await meetings.next_meeting(turn.session, cluster=cluster, now=turn.now)
+    if meeting is None:
+        raise DomainError("agenda.no_meeting")
+    items = await meetings.agenda_of(turn.session, meeting=meeting)
+    lines = [turn.t("agenda.title", number=meeting.number, when=_when(turn, meeting))]
+    lines += [turn.t("agenda.line", position=i.position, text=i.text) for i in items]
+    if not items:
+        lines.append(turn.t("agenda.empty"))
+    await turn.reply("\n".join(lines))
+
+
+# --- /verslag ---------------------------------------------------------------------------------
+
+
+async def minutes(turn: Turn) -> None:
+    """Minutes of the current or last meeting; stored with it each time they are asked for."""
+    cluster = turn.require_cluster()
+    meeting = await meetings.last_started_meeting(turn.session, cluster=cluster, now=turn.now)
+    if meeting is None:
+        raise DomainError("minutes.no_meeting")
+    text = await _minutes_text(turn, cluster, meeting)
+    await meetings.store_minutes(turn.session, meeting=meeting, text=text, now=turn.now)
+    stamp = turn.t("minutes.stored", when=long_datetime(turn.now, turn.lang, turn.tz))
+    await turn.reply(f"{text}\n\n{stamp}")
+
+
+async def _minutes_text(turn: Turn, cluster: Cluster, meeting: Meeting) -> str:
+    session = turn.session
+    items = await meetings.agenda_of(session, meeting=meeting)
+    agreements = await meetings.agreements_for_minutes(
+        session, cluster=cluster, meeting=meeting, now=turn.now
+    )
+    owners = await _members_by_id(session, (a.owner_member_id for a in agreements))
+    places = await meetings.municipalities_by_id(
+        session,
+        ids=[meeting.host_municipality_id, *(a.municipality_id for a in agreements)],
+    )
+    host = places.get(meeting.host_municipality_id or 0)
+    lines = [
+        turn.t("minutes.title", number=meeting.number),
+        turn.t("minutes.when", when=_when(turn, meeting)),
+        *meeting_details(turn.lang, meeting, host, proposed=False),
+        "",
+        turn.t("minutes.agenda"),
+    ]
+    lines += [turn.t("agenda.line", position=i.position, text=i.text) for i in items]
+    if not items:
+        lines.append(turn.t("minutes.none"))
+    for kind, title in ((AgreementKind.TASK, "minutes.agreements"), (AgreementKind.DECISION, "minutes.decisions")):
+        chosen = [a for a in agreements if a.kind == kind]
+        lines += ["", turn.t(title)]
+        for agreement in chosen:
+            details: list[str] = []
+            owner = owners.get(agreement.owner_member_id or 0)
+            if owner is not None:
+                details.append(html.escape(plain_name(owner)))
+            place = places.get(agreement.municipality_id or 0)
+            if place is not None:
+                details.append(html.escape(place.name))
+            if agreement.due_date is not None:
+                details.append(turn.t("minutes.due", date=long_date(agreement.due_date, turn.lang)))
+            if agreement.status == AgreementStatus.DONE:
+                details.append(turn.t("minutes.done"))
+            lines.append(
+                turn.t(
+                    "minutes.line",
+                    number=agreement.number,
+                    text=agreement.text,
+                    details=Html("".join(f" — {d}" for d in details)),
+                )
+            )
+        if not chosen:
+            lines.append(turn.t("minutes.none"))
+    return "\n".join(lines)
+
+
+async def _members_by_id(session: AsyncSession, ids: Any) -> dict[int, Member]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = await session.exec(select(Member).where(col(Member.id).in_(wanted)))
+    return {m.id: m for m in rows.all() if m.id is not None}
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app.add_handler(command("vergadering", plan))
+    app.add_handler(command("vergaderingen", upcoming))
+    app.add_handler(command("agenda", agenda))
+    app.add_handler(command("verslag", minutes))

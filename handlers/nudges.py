@@ -1,0 +1,481 @@
+"""What the scheduled nudges say, and the `✅ Klaar` / `⏰ +1 week` buttons under them.
+
+`make_deliver(app)` gives the sweep its `deliver` callable: it looks at the item again (a nudge
+for an agreement done meanwhile, a meeting moved or a poll closed is skipped, not sent), puts
+the nudge into words in the cluster's language and posts it through `handlers.sending.send`
+into the item's topic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from handlers import sending
+from handlers.digest import render_digest
+from handlers.i18n import Html, t
+from handlers.render import long_date, long_datetime, mention, short_time
+from handlers.runtime import Runtime, runtime_of
+from handlers.turn import Turn, button
+from models import agreements
+from models.agreements import Agreement, AgreementStatus
+from models.clusters import Cluster, Member, Municipality, Role, coordinators_of
+from models.errors import DomainError
+from models.meetings import (
+    Meeting,
+    MeetingPoll,
+    PollStatus,
+    agenda_of,
+    poll_missing_municipalities,
+)
+from models.nudges import Nudge
+from scheduler.calendar import to_utc
+from scheduler.replan import replan_agreement
+from scheduler.sweep import ChatGone, Deliver, Skipped
+
+__all__ = ["make_deliver", "nudge_keyboard", "register"]
+
+log = logging.getLogger(__name__)
+
+BUTTON_PREFIX = "nudge"
+POSTPONE_BY = dt.timedelta(weeks=1)
+
+
+@dataclass
+class Delivery:
+    """One nudge on its way out, with what every kind needs to put it into words."""
+
+    bot: Bot
+    runtime: Runtime
+    session: AsyncSession
+    cluster: Cluster
+    nudge: Nudge
+    now: dt.datetime
+
+    @property
+    def lang(self) -> str:
+        return self.cluster.language
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.cluster.timezone)
+
+    def t(self, key: str, /, **params: Any) -> Html:
+        return t(self.lang, key, **params)
+
+    async def post(
+        self, text: str, *, thread_id: int | None, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
+        await sending.send(
+            self.bot,
+            self.session,
+            chat_id=self.cluster.chat_id,
+            text=text,
+            cluster=self.cluster,
+            thread_id=thread_id,
+            reply_markup=markup,
+        )
+
+
+Kind = Callable[[Delivery], Awaitable[Skipped | None]]
+
+
+def make_deliver(app: Application[Any, Any, Any, Any, Any, Any]) -> Deliver:
+    """The callable the sweep calls for each due nudge (bot/ hands it over)."""
+
+    async def deliver(session: AsyncSession, nudge: Nudge, now: dt.datetime) -> Skipped | None:
+        cluster = await session.get(Cluster, nudge.cluster_id)
+        if cluster is None:
+            return Skipped("cluster gone")
+        kind = _KINDS.get(nudge.kind)
+        if kind is None:
+            return Skipped(f"unknown kind {nudge.kind}")
+        delivery = Delivery(app.bot, runtime_of(app.bot_data), session, cluster, nudge, now)
+        try:
+            return await kind(delivery)
+        except sending.Undeliverable as exc:
+            raise ChatGone(str(exc)) from exc
+
+    return deliver
+
+
+# --- agreements ------------------------------------------------------------------------------
+
+
+def _key_part(nudge: Nudge, index: int) -> str:
+    parts = nudge.dedupe_key.split(":", 3)
+    return parts[index] if len(parts) > index else ""
+
+
+async def _open_agreement(delivery: Delivery) -> Agreement | Skipped:
+    """The agreement if this nudge still applies to it: open, same due date, reminders on."""
+    agreement = await delivery.session.get(Agreement, delivery.nudge.subject_id)
+    if agreement is None or agreement.cluster_id != delivery.cluster.id:
+        return Skipped("agreement gone")
+    if agreement.status != AgreementStatus.OPEN:
+        return Skipped(f"agreement {agreement.status}")
+    due = agreement.due_date.isoformat() if agreement.due_date else None
+    if due is None or _key_part(delivery.nudge, 3) != due:
+        return Skipped("due date changed")
+    if not delivery.cluster.reminders_enabled:
+        return Skipped("reminders off")
+    return agreement
+
+
+async def _addressee(delivery: Delivery, agreement: Agreement) -> tuple[Member | None, str]:
+    """The owner (mentioned so they are notified) and the municipality's name."""
+    session = delivery.session
+    owner = (
+        await session.get(Member, agreement.owner_member_id) if agreement.owner_member_id else None
+    )
+    place = (
+        await session.get(Municipality, agreement.municipality_id)
+        if agreement.municipality_id
+        else None
+    )
+    return owner, place.name if place is not None else ""
+
+
+def _who(delivery: Delivery, owner: Member | None, place: str) -> Html:
+    if owner is not None and not owner.erased:
+        if place:
+            return delivery.t("nudges.who_owner_place", owner=mention(owner), place=place)
+        return delivery.t("nudges.who_owner", owner=mention(owner))
+    return delivery.t("nudges.who_place", place=place or "?")
+
+
+def nudge_keyboard(lang: str, agreement: Agreement) -> InlineKeyboardMarkup:
+    """`✅ Klaar` and `⏰ +1 week`; the due date in the data makes a second press harmless."""
+    assert agreement.due_date is not None
+    due = agreement.due_date.strftime("%Y%m%d")
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "nudges.button_done"),
+                    callback_data=f"{BUTTON_PREFIX}:done:{agreement.number}",
+                ),
+                InlineKeyboardButton(
+                    t(lang, "nudges.button_later"),
+                    callback_data=f"{BUTTON_PREFIX}:later:{agreement.number}:{due}",
+                ),
+            ]
+        ]
+    )
+
+
+async def _agreement_nudge(delivery: Delivery) -> Skipped | None:
+    found = await _open_agreement(delivery)
+    if isinstance(found, Skipped):
+        return found
+    agreement = found
+    assert agreement.due_date is not None
+    owner, place = await _addressee(delivery, agreement)
+    kind = delivery.nudge.kind
+    headline = delivery.t(
+        f"nudges.{kind}",
+        number=agreement.number,
+        date=long_date(agreement.due_date, delivery.lang),
+    )
+    lines = [
+        headline,
+        delivery.t("nudges.agreement_text", text=agreement.text),
+        _who(delivery, owner, place),
+        delivery.t("nudges.agreement_hint", number=agreement.number),
+    ]
+    await delivery.post(
+        "\n".join(lines),
+        thread_id=agreement.thread_id,
+        markup=nudge_keyboard(delivery.lang, agreement),
+    )
+    return None
+
+
+async def _escalation(delivery: Delivery) -> Skipped | None:
+    """After the last overdue nudge: the coordinators and facilitator hear of it privately.
+
+    Someone who never started a private chat with the bot cannot be written to; that is
+    recorded on the row (`payload`) and the others are still told.
+    """
+    found = await _open_agreement(delivery)
+    if isinstance(found, Skipped):
+        return found
+    agreement = found
+    assert agreement.due_date is not None
+    owner, place = await _addressee(delivery, agreement)
+    text = "\n".join(
+        [
+            delivery.t(
+                "nudges.escalation",
+                cluster=delivery.cluster.title,
+                number=agreement.number,
+                date=long_date(agreement.due_date, delivery.lang),
+            ),
+            delivery.t("nudges.agreement_text", text=agreement.text),
+            _who(delivery, owner, place),
+            delivery.t("nudges.escalation_hint", number=agreement.number),
+        ]
+    )
+    reached: list[int] = []
+    unreachable: dict[str, str] = {}
+    for user_id in await _escalation_recipients(delivery):
+        try:
+            await sending.send(delivery.bot, None, chat_id=user_id, text=text)
+        except sending.Undeliverable as exc:
+            unreachable[str(user_id)] = str(exc)[:200]
+            log.info("escalation of %s: user %s unreachable", delivery.nudge.dedupe_key, user_id)
+        else:
+            reached.append(user_id)
+    delivery.nudge.payload = {"reached": reached, "unreachable": unreachable}
+    delivery.session.add(delivery.nudge)
+    return None
+
+
+async def _escalation_recipients(delivery: Delivery) -> list[int]:
+    """The cluster's coordinators and its facilitator (or, if that one is unknown, all)."""
+    facilitators = delivery.runtime.facilitator_ids
+    own = delivery.cluster.facilitator_user_id
+    chosen = [own] if own is not None and own in facilitators else sorted(facilitators)
+    coordinators = await coordinators_of(delivery.session, cluster=delivery.cluster)
+    ids = [m.user_id for m in coordinators if m.user_id is not None] + chosen
+    return list(dict.fromkeys(ids))
+
+
+# --- polls and meetings ----------------------------------------------------------------------
+
+
+async def _poll_reminder(delivery: Delivery) -> Skipped | None:
+    poll = await delivery.session.get(MeetingPoll, delivery.nudge.subject_id)
+    if poll is None or poll.cluster_id != delivery.cluster.id:
+        return Skipped("poll gone")
+    if poll.status != PollStatus.OPEN:
+        return Skipped("poll closed")
+    if delivery.now >= poll.deadline_at:
+        return Skipped("deadline passed")
+    missing = await poll_missing_municipalities(
+        delivery.session, cluster=delivery.cluster, poll=poll
+    )
+    lines = [
+        delivery.t(
+            "nudges.poll_reminder",
+            number=poll.number,
+            deadline=long_datetime(poll.deadline_at, delivery.lang, delivery.tz),
+        )
+    ]
+    if missing:
+        lines.append(
+            delivery.t("nudges.poll_missing", names=", ".join(m.name for m in missing))
+        )
+    else:
+        lines.append(delivery.t("nudges.poll_all_answered"))
+    await delivery.post("\n".join(lines), thread_id=poll.thread_id)
+    return None
+
+
+async def _poll_deadline(delivery: Delivery) -> Skipped | None:
+    """Closing at the deadline is the polls capability's; the sweep only says when."""
+    from handlers import polls
+
+    await polls.close_poll_at_deadline(
+        delivery.bot,
+        delivery.session,
+        cluster=delivery.cluster,
+        poll_id=delivery.nudge.subject_id,
+        now=delivery.now,
+    )
+    return None
+
+
+def _start_key(moment: dt.datetime) -> str:
+    return to_utc(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+async def _upcoming_meeting(delivery: Delivery) -> Meeting | Skipped:
+    meeting = await delivery.session.get(Meeting, delivery.nudge.subject_id)
+    if meeting is None or meeting.cluster_id != delivery.cluster.id:
+        return Skipped("meeting gone")
+    if meeting.cancelled_at is not None:
+        return Skipped("meeting cancelled")
+    if _key_part(delivery.nudge, 3) != _start_key(meeting.starts_at):
+        return Skipped("meeting moved")
+    if delivery.now >= meeting.starts_at:
+        return Skipped("meeting started")
+    return meeting
+
+
+async def _meeting_place(delivery: Delivery, meeting: Meeting) -> Html:
+    host = (
+        await delivery.session.get(Municipality, meeting.host_municipality_id)
+        if meeting.host_municipality_id
+        else None
+    )
+    if host is not None and meeting.location:
+        return delivery.t("nudges.meeting_host_location", host=host.name, location=meeting.location)
+    if host is not None:
+        return delivery.t("nudges.meeting_host", host=host.name)
+    if meeting.location:
+        return delivery.t("nudges.meeting_location", location=meeting.location)
+    return Html("")
+
+
+async def _meeting_day_before(delivery: Delivery) -> Skipped | None:
+    found = await _upcoming_meeting(delivery)
+    if isinstance(found, Skipped):
+        return found
+    meeting = found
+    lines = [
+        delivery.t(
+            "nudges.meeting_day_before",
+            number=meeting.number,
+            when=long_datetime(meeting.starts_at, delivery.lang, delivery.tz),
+        )
+    ]
+    place = await _meeting_place(delivery, meeting)
+    if place:
+        lines.append(place)
+    agenda = await agenda_of(delivery.session, meeting=meeting)
+    if agenda:
+        lines.append(delivery.t("nudges.meeting_agenda"))
+        lines.extend(
+            delivery.t("nudges.meeting_agenda_item", position=index, text=item.text)
+            for index, item in enumerate(agenda, start=1)
+        )
+    else:
+        lines.append(delivery.t("nudges.meeting_no_agenda"))
+    await delivery.post("\n".join(lines), thread_id=meeting.thread_id)
+    return None
+
+
+async def _meeting_hour_before(delivery: Delivery) -> Skipped | None:
+    found = await _upcoming_meeting(delivery)
+    if isinstance(found, Skipped):
+        return found
+    meeting = found
+    lines = [
+        delivery.t(
+            "nudges.meeting_hour_before",
+            number=meeting.number,
+            time=short_time(meeting.starts_at.astimezone(delivery.tz).time(), delivery.lang),
+        )
+    ]
+    place = await _meeting_place(delivery, meeting)
+    if place:
+        lines.append(place)
+    await delivery.post("\n".join(lines), thread_id=meeting.thread_id)
+    return None
+
+
+# --- the weekly digest -----------------------------------------------------------------------
+
+
+async def _digest(delivery: Delivery) -> Skipped | None:
+    cluster = delivery.cluster
+    if cluster.digest_weekday is None:
+        return Skipped("digest off")
+    text = await render_digest(
+        delivery.session, cluster=cluster, now=delivery.now, lang=delivery.lang
+    )
+    await delivery.post(text, thread_id=cluster.digest_thread_id)
+    return None
+
+
+_KINDS: dict[str, Kind] = {
+    "agreement_before": _agreement_nudge,
+    "agreement_due": _agreement_nudge,
+    "agreement_overdue": _agreement_nudge,
+    "agreement_escalation": _escalation,
+    "poll_reminder": _poll_reminder,
+    "poll_deadline": _poll_deadline,
+    "meeting_day_before": _meeting_day_before,
+    "meeting_hour_before": _meeting_hour_before,
+    "digest": _digest,
+}
+
+
+# --- the buttons -----------------------------------------------------------------------------
+
+
+async def press(turn: Turn) -> None:
+    """`✅ Klaar` or `⏰ +1 week` under a nudge: the same people and rules as /klaar, /uitstel."""
+    query = turn.query
+    assert query is not None
+    cluster = turn.require_cluster()
+    member = turn.require_member()
+    parts = (query.data or "").split(":")
+    if len(parts) < 3 or not parts[2].isdigit() or parts[1] not in ("done", "later"):
+        raise DomainError("nudges.button_unknown")
+    number = int(parts[2])
+    agreement = await agreements.get_agreement(turn.session, cluster=cluster, number=number)
+    if not agreements.may_complete(agreement, by=member, role=turn.role):
+        await turn.has_role(Role.COORDINATOR)  # a Telegram admin counts as coordinator
+    if parts[1] == "done":
+        agreement = await agreements.complete(
+            turn.session, cluster=cluster, number=number, by=member, role=turn.role, now=turn.now
+        )
+        answer = turn.t("nudges.done_answer", number=number)
+        posted = turn.t("nudges.done_posted", number=number, who=mention(member))
+    else:
+        pressed_due = parts[3] if len(parts) > 3 else ""
+        current = agreement.due_date
+        if current is None or current.strftime("%Y%m%d") != pressed_due:
+            raise DomainError(
+                "nudges.already_moved",
+                number=number,
+                date=long_date(current, turn.lang) if current else "—",
+            )
+        today = turn.local_now.date()
+        new_due = max(current, today) + POSTPONE_BY
+        agreement = await agreements.postpone(
+            turn.session,
+            cluster=cluster,
+            number=number,
+            due_date=new_due,
+            by=member,
+            role=turn.role,
+            now=turn.now,
+        )
+        date = long_date(new_due, turn.lang)
+        answer = turn.t("nudges.later_answer", number=number, date=date)
+        posted = turn.t("nudges.later_posted", number=number, date=date, who=mention(member))
+    await replan_agreement(turn.session, cluster=cluster, agreement=agreement, now=turn.now)
+    await query.answer(_plain(answer))
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except TelegramError:  # too old to edit, or already without buttons: the reply says it
+        log.info("could not remove the buttons of a nudge", exc_info=True)
+    await turn.reply(posted)
+
+
+def _plain(text: str) -> str:
+    """Callback answers are plain text of at most 200 characters."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))[:200]
+
+
+async def open_agreements_with_due_date(
+    session: AsyncSession, *, cluster: Cluster
+) -> list[Agreement]:
+    """What a change of schedule settings must re-plan."""
+    result = await session.exec(
+        select(Agreement).where(
+            Agreement.cluster_id == cluster.id,
+            Agreement.status == AgreementStatus.OPEN,
+            col(Agreement.due_date).is_not(None),
+        )
+    )
+    return list(result.all())
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app.add_handler(button(BUTTON_PREFIX, press, role=Role.MEMBER))

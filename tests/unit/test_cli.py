@@ -1,0 +1,82 @@
+"""`klimaatbot run` fails with one clear line, never a traceback, when it cannot start."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=tmp_path,  # no .env here
+        env={**clean, "PYTHONPATH": str(Path(__file__).parents[2]), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def assert_one_clear_line(result: subprocess.CompletedProcess[str], expected: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("klimaatbot:")]
+    assert len(lines) == 1 and expected.lower() in lines[0].lower(), result.stderr
+
+
+def test_run_without_token_exits_with_one_line(tmp_path: Path) -> None:
+    assert_one_clear_line(run_cli(tmp_path, "run"), "TELEGRAM_BOT_TOKEN")
+
+
+@pytest.mark.parametrize("url", ["mysql://x@y/z", "::::", "postgresql://u@h:port/db"])
+def test_run_with_malformed_database_url_exits_with_one_line(tmp_path: Path, url: str) -> None:
+    result = run_cli(tmp_path, "run", TELEGRAM_BOT_TOKEN="1:abc", DATABASE_URL=url)
+    assert_one_clear_line(result, "database")
+
+
+def test_run_with_unopenable_database_exits_with_one_line(tmp_path: Path) -> None:
+    result = run_cli(
+        tmp_path,
+        "run",
+        TELEGRAM_BOT_TOKEN="1:abc",
+        DATABASE_URL=f"sqlite:///{tmp_path}/missing/dir/klimaatbot.db",
+    )
+    assert_one_clear_line(result, "cannot open the database")
+
+
+def test_unreachable_postgres_hides_the_password(tmp_path: Path) -> None:
+    result = run_cli(
+        tmp_path,
+        "db",
+        "upgrade",
+        DATABASE_URL="postgresql://bot:s3cret@127.0.0.1:1/klimaatbot",
+    )
+    assert_one_clear_line(result, "cannot open the database")
+    assert "s3cret" not in result.stderr
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "db", "upgrade", DATABASE_URL=f"sqlite:///{tmp_path}/k.db")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "k.db").exists()
+
+
+def test_unreachable_telegram_is_one_line(tmp_path: Path) -> None:
+    result = run_cli(
+        tmp_path,
+        "run",
+        TELEGRAM_BOT_TOKEN="1:abc",
+        TELEGRAM_API_BASE_URL="http://127.0.0.1:9/bot",
+        DATABASE_URL=f"sqlite:///{tmp_path}/k.db",
+    )
+    assert_one_clear_line(result, "Telegram")
+
+
+def test_bad_facilitator_ids_are_reported(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "run", TELEGRAM_BOT_TOKEN="1:abc", FACILITATOR_IDS="12,fien")
+    assert_one_clear_line(result, "FACILITATOR_IDS")
