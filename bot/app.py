@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.config import Settings
-from handlers import commands_menu, onboarding
+from handlers import actions, agreements, commands_menu, meetings, onboarding, polls, topics
 from handlers.errors import on_error
 from handlers.runtime import RUNTIME_KEY, Runtime
 from models.db import create_engine, session_maker
@@ -60,6 +60,11 @@ def build_application(
     )
     # Order matters only within a group; each capability registers its own handlers.
     onboarding.register(app)
+    topics.register(app)
+    polls.register(app)
+    meetings.register(app)
+    agreements.register(app)
+    actions.register(app)
     app.add_error_handler(on_error)
     return app
 

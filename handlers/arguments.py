@@ -158,12 +158,13 @@ def parse_arguments(
     for found in _MARKERS[(owner, action)].finditer(text):
         if any(start < found.end() and found.start() < end for start, end in spans):
             continue
-        if found["action"] is not None:
-            args.action_number = int(found["action"])
-        elif found["user"] is not None:
-            args.usernames.append("@" + found["user"])
+        groups = found.groupdict()
+        if groups.get("action") is not None:
+            args.action_number = int(groups["action"])
+        elif groups.get("user") is not None:
+            args.usernames.append("@" + groups["user"])
         else:
-            tag = found["tag"].rstrip("-")
+            tag = groups["tag"].rstrip("-")
             theme = theme_of(tag)
             if theme is not None:
                 args.themes.append(theme)
@@ -173,11 +174,12 @@ def parse_arguments(
     pieces = _between(text, spans)
     if due:
         pieces = _take_due_date(pieces, args, now)
-    args.text = _tidy(" ".join(pieces))
+    args.text = _join(pieces)
     return args
 
 
 def _between(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """The text around the removed spans: a marker sits between each two pieces."""
     pieces, position = [], 0
     for start, end in sorted(spans):
         pieces.append(text[position:start])
@@ -209,15 +211,25 @@ def _take_due_date(pieces: list[str], args: Arguments, now: dt.datetime) -> list
     index, start, end, when = found
     args.when = when
     piece = pieces[index]
-    return [*pieces[:index], piece[:start] + " " + piece[end:], *pieces[index + 1 :]]
+    return [*pieces[:index], piece[:start], piece[end:], *pieces[index + 1 :]]
 
 
-def _tidy(text: str) -> str:
-    """Single spaces, no blank lines, no separators left dangling by a removed marker."""
+def _join(pieces: list[str]) -> str:
+    """The free text: punctuation that only separated a removed marker goes with it
+    (`Flyer, @jan: drukken` -> `Flyer drukken`), spaces are single, blank lines dropped."""
+    last = len(pieces) - 1
+    text = ""
+    for index, piece in enumerate(pieces):
+        if index > 0:
+            piece = re.sub(r"^[ \t]*[,;:]?", "", piece)
+        if index < last:
+            piece = re.sub(r"[ \t]*[,;:–—-]?[ \t]*$", "", piece)
+        if not piece.strip():
+            continue
+        glue = "" if not text or re.match(r"\s*[.,;:!?]", piece) else " "
+        text = text.rstrip(" \t") + glue + piece.lstrip(" \t")
     lines = (" ".join(line.split()) for line in text.splitlines())
-    joined = "\n".join(line for line in lines if line)
-    joined = re.sub(r"\s+([,;:.!?])", r"\1", joined)
-    return re.sub(r"^[\s,;:–—-]+|[\s,;:–—-]+$", "", joined)
+    return "\n".join(line for line in lines if line)
 
 
 def command_text(message: Message) -> tuple[str, list[TextMention]]:

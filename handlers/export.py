@@ -199,7 +199,9 @@ def _md(value: object) -> str:
     return " ".join(str(value).split()).replace("|", "\\|")
 
 
-def _tally_table(title: str, rows: dict[str, Tally], text: Text, empty_label: str) -> list[str]:
+def _tally_table(
+    title: str, first: str, rows: dict[str, Tally], text: Text, empty_label: str
+) -> list[str]:
     if not rows:
         return []
     lines = [
@@ -207,7 +209,7 @@ def _tally_table(title: str, rows: dict[str, Tally], text: Text, empty_label: st
         f"**{title}**",
         "",
         "| {} | {} | {} | {} | {} |".format(
-            text("export.report.col_name"),
+            first,
             text("export.report.col_made"),
             text("export.report.col_done"),
             text("export.report.col_open"),
@@ -303,14 +305,24 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
     if total.made:
         by_municipality = {k: v for k, v in numbers.by_municipality.items() if v.made}
         lines += _tally_table(
-            text("export.report.per_municipality"), by_municipality, text, text("export.report.no_municipality")
+            text("export.report.per_municipality"),
+            text("export.col.municipality"),
+            by_municipality,
+            text,
+            text("export.report.no_municipality"),
         )
         order = [th.value for th in Theme] + [""]
         themed = {
             theme_label(lang, key) if key else "": numbers.by_theme[key]
             for key in sorted(numbers.by_theme, key=lambda k: order.index(k) if k in order else 99)
         }
-        lines += _tally_table(text("export.report.per_theme"), themed, text, text("export.report.no_theme"))
+        lines += _tally_table(
+            text("export.report.per_theme"),
+            text("export.col.theme"),
+            themed,
+            text,
+            text("export.report.no_theme"),
+        )
 
     lines += ["", f"### {text('export.report.actions', count=len(record.actions))}", ""]
     if not record.actions:

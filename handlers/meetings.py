@@ -43,7 +43,9 @@ def meeting_location(meeting: Meeting, host: Municipality | None) -> str | None:
     return ", ".join(parts) or None
 
 
-def invitation(cluster: Cluster, meeting: Meeting, host: Municipality | None, now: dt.datetime) -> bytes:
+def invitation(
+    cluster: Cluster, meeting: Meeting, host: Municipality | None, now: dt.datetime
+) -> bytes:
     """The .ics for one meeting: same UID every time, so calendars update instead of adding."""
     assert cluster.id is not None and meeting.id is not None
     summary = html.unescape(t(cluster.language, "meeting.ics_summary", title=cluster.title))
@@ -89,10 +91,14 @@ async def send_invitation(
             thread_id = None
 
 
-def meeting_details(lang: str, meeting: Meeting, host: Municipality | None, *, proposed: bool) -> list[str]:
-    lines = []
+def meeting_details(
+    lang: str, meeting: Meeting, host: Municipality | None, *, proposed: bool
+) -> list[str]:
+    lines: list[str] = []
     if host is not None:
-        lines.append(t(lang, "meeting.host_proposed" if proposed else "meeting.host", host=host.name))
+        lines.append(
+            t(lang, "meeting.host_proposed" if proposed else "meeting.host", host=host.name)
+        )
     if meeting.location:
         lines.append(t(lang, "meeting.location", location=meeting.location))
     return lines
@@ -141,11 +147,13 @@ async def plan(turn: Turn) -> None:
         thread_id=turn.thread_id,
     )
     await replan_meeting(turn.session, cluster=cluster, meeting=meeting, now=turn.now)
-    lines = [turn.t("meeting.planned", number=meeting.number, when=_when(turn, meeting))]
+    lines: list[str] = [turn.t("meeting.planned", number=meeting.number, when=_when(turn, meeting))]
     lines += meeting_details(turn.lang, meeting, host, proposed=proposed)
     lines.append(turn.t("meeting.agenda_hint"))
     await turn.reply("\n".join(lines))
-    await send_invitation(turn.context.bot, cluster=cluster, meeting=meeting, host=host, now=turn.now)
+    await send_invitation(
+        turn.context.bot, cluster=cluster, meeting=meeting, host=host, now=turn.now
+    )
 
 
 # --- /vergaderingen ---------------------------------------------------------------------------
@@ -162,7 +170,7 @@ async def upcoming(turn: Turn) -> None:
         turn.session, ids=(m.host_municipality_id for m in found)
     )
     sizes = await meetings.agenda_sizes(turn.session, meetings=found)
-    lines = [turn.t("meeting.list_title")]
+    lines: list[str] = [turn.t("meeting.list_title")]
     for meeting in found:
         assert meeting.id is not None
         details = ""
@@ -184,7 +192,9 @@ async def upcoming(turn: Turn) -> None:
 
 
 def _agenda_size(turn: Turn, count: int) -> str:
-    key = {0: "meeting.agenda_size_0", 1: "meeting.agenda_size_1"}.get(count, "meeting.agenda_size_n")
+    key = {0: "meeting.agenda_size_0", 1: "meeting.agenda_size_1"}.get(
+        count, "meeting.agenda_size_n"
+    )
     return turn.t(key, count=count)
 
 
@@ -195,14 +205,14 @@ async def agenda(turn: Turn) -> None:
     """With text: a point on the next meeting's agenda. Without: that agenda."""
     cluster = turn.require_cluster()
     if turn.text_args:
-        meeting, item = await meetings.add_agenda_item(
+        target, item = await meetings.add_agenda_item(
             turn.session, cluster=cluster, text=turn.text_args, by=turn.member, now=turn.now
         )
         await turn.say(
             "agenda.added",
             position=item.position,
-            number=meeting.number,
-            when=_when(turn, meeting),
+            number=target.number,
+            when=_when(turn, target),
             text=item.text,
         )
         return
@@ -210,7 +220,7 @@ async def agenda(turn: Turn) -> None:
     if meeting is None:
         raise DomainError("agenda.no_meeting")
     items = await meetings.agenda_of(turn.session, meeting=meeting)
-    lines = [turn.t("agenda.title", number=meeting.number, when=_when(turn, meeting))]
+    lines: list[str] = [turn.t("agenda.title", number=meeting.number, when=_when(turn, meeting))]
     lines += [turn.t("agenda.line", position=i.position, text=i.text) for i in items]
     if not items:
         lines.append(turn.t("agenda.empty"))
@@ -244,7 +254,7 @@ async def _minutes_text(turn: Turn, cluster: Cluster, meeting: Meeting) -> str:
         ids=[meeting.host_municipality_id, *(a.municipality_id for a in agreements)],
     )
     host = places.get(meeting.host_municipality_id or 0)
-    lines = [
+    lines: list[str] = [
         turn.t("minutes.title", number=meeting.number),
         turn.t("minutes.when", when=_when(turn, meeting)),
         *meeting_details(turn.lang, meeting, host, proposed=False),
@@ -254,7 +264,10 @@ async def _minutes_text(turn: Turn, cluster: Cluster, meeting: Meeting) -> str:
     lines += [turn.t("agenda.line", position=i.position, text=i.text) for i in items]
     if not items:
         lines.append(turn.t("minutes.none"))
-    for kind, title in ((AgreementKind.TASK, "minutes.agreements"), (AgreementKind.DECISION, "minutes.decisions")):
+    for kind, title in (
+        (AgreementKind.TASK, "minutes.agreements"),
+        (AgreementKind.DECISION, "minutes.decisions"),
+    ):
         chosen = [a for a in agreements if a.kind == kind]
         lines += ["", turn.t(title)]
         for agreement in chosen:

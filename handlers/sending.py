@@ -17,6 +17,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden
 from handlers.i18n import t
 from handlers.render import split_message
 from models.clusters import Cluster, ClusterStatus, migrate_chat
+from models.topics import Topic, get_topic, remember_topic
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,11 @@ async def send(
     **kwargs: Any,
 ) -> Message:
     """Post `text` (split if long); returns the last message, which carries the keyboard."""
+    if thread_id is not None and session is not None and cluster is not None:
+        topic = await _topic(session, cluster, thread_id)
+        if topic is not None and topic.closed:
+            text = f"{_moved_note(cluster, topic.name or f'#{thread_id}')}\n{text}"
+            thread_id = None
     chunks = split_message(text)
     message: Message | None = None
     for index, chunk in enumerate(chunks):
@@ -81,8 +87,13 @@ async def _send_one(
         except BadRequest as exc:
             reason = exc.message.lower()
             if thread_id is not None and any(part in reason for part in _TOPIC_GONE):
-                lang = cluster.language if cluster else "nl"
-                text = f"{t(lang, 'send.topic_gone')}\n{text}"
+                name = f"#{thread_id}"
+                if session is not None and cluster is not None and cluster.id is not None:
+                    topic = await remember_topic(
+                        session, cluster_id=cluster.id, thread_id=thread_id, closed=True
+                    )
+                    name = topic.name or name
+                text = f"{_moved_note(cluster, name)}\n{text}"
                 thread_id = None
                 continue
             if any(part in reason for part in _CHAT_GONE):
@@ -90,6 +101,17 @@ async def _send_one(
                 raise Undeliverable(str(exc)) from exc
             raise
     raise Undeliverable(f"chat {chat_id} keeps moving")
+
+
+async def _topic(session: AsyncSession, cluster: Cluster, thread_id: int) -> Topic | None:
+    if cluster.id is None:
+        return None
+    return await get_topic(session, cluster_id=cluster.id, thread_id=thread_id)
+
+
+def _moved_note(cluster: Cluster | None, topic: str) -> str:
+    """Posted in General instead: say which topic the message belongs to."""
+    return t(cluster.language if cluster else "nl", "topic.moved_from", topic=topic)
 
 
 async def _mark_gone(session: AsyncSession | None, cluster: Cluster | None) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Column, Text, UniqueConstraint, and_, func, or_
+from sqlalchemy import BigInteger, Column, Text, UniqueConstraint, and_, func, or_, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -219,6 +219,23 @@ async def poll_options(session: AsyncSession, *, poll: MeetingPoll) -> list[Poll
     return list(result.all())
 
 
+async def options_of_polls(
+    session: AsyncSession, *, polls: Iterable[MeetingPoll]
+) -> dict[int, list[PollOption]]:
+    """Options of several polls in one query, keyed by poll id."""
+    ids = [p.id for p in polls if p.id is not None]
+    found: dict[int, list[PollOption]] = {i: [] for i in ids}
+    if ids:
+        rows = await session.exec(
+            select(PollOption)
+            .where(col(PollOption.poll_id).in_(ids))
+            .order_by(col(PollOption.poll_id), col(PollOption.position))
+        )
+        for option in rows.all():
+            found[option.poll_id].append(option)
+    return found
+
+
 async def vote(
     session: AsyncSession,
     *,
@@ -415,13 +432,20 @@ async def close_poll(
     Winner: most yes, then most yes + maybe, then the earliest; nobody saying yes or maybe
     means no meeting. The host proposed is the municipality that hosted least recently.
     """
-    if poll.status != PollStatus.OPEN:
+    # One conditional UPDATE decides who closes, so `/sluit` and the deadline (or two
+    # processes) can never both create a meeting.
+    claimed = await session.execute(
+        update(MeetingPoll)
+        .where(col(MeetingPoll.id) == poll.id, col(MeetingPoll.status) == PollStatus.OPEN)
+        .values(status=PollStatus.CLOSED, closed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise DomainError("poll.already_closed", number=poll.number)
-    details = await poll_details(session, poll=poll)
-    winner = pick_winner(details.tallies)
     poll.status = PollStatus.CLOSED
     poll.closed_at = now
-    session.add(poll)
+    details = await poll_details(session, poll=poll)
+    winner = pick_winner(details.tallies)
     meeting: Meeting | None = None
     host: Municipality | None = None
     if winner is not None:

@@ -12,6 +12,9 @@ from sqlalchemy import JSON, BigInteger, Column, Index, Text, or_, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.audit import record
+from models.clusters import Cluster, Member
+from models.errors import DomainError
 from models.types import UTCDateTime
 
 
@@ -270,3 +273,138 @@ async def pending_of(
         )
     )
     return list(result.all())
+
+
+# --- schedule settings -----------------------------------------------------------------------
+
+MAX_LEAD_DAYS = 10
+WORKING_WEEKDAYS = range(5)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A cluster's schedule settings (see /instellingen), as plain values."""
+
+    digest_weekday: int | None
+    digest_time: dt.time
+    digest_thread_id: int | None
+    reminder_lead_days: int
+    reminders_enabled: bool
+    quiet_start: dt.time
+    quiet_end: dt.time
+    extra_days_off: tuple[tuple[int, int], ...]
+
+    @property
+    def has_quiet_hours(self) -> bool:
+        return self.quiet_start != self.quiet_end
+
+    def is_quiet(self, moment: dt.time) -> bool:
+        start, end = self.quiet_start, self.quiet_end
+        if start == end:
+            return False
+        if start < end:
+            return start <= moment < end
+        return moment >= start or moment < end
+
+
+def _read_clock(text: str) -> dt.time:
+    hours, minutes = text.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def _clock_text(moment: dt.time) -> str:
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def schedule_of(cluster: Cluster) -> Schedule:
+    days = sorted(
+        (int(month), int(day))
+        for month, day in (item.split("-") for item in cluster.extra_days_off or [])
+    )
+    return Schedule(
+        digest_weekday=cluster.digest_weekday,
+        digest_time=_read_clock(cluster.digest_time),
+        digest_thread_id=cluster.digest_thread_id,
+        reminder_lead_days=cluster.reminder_lead_days,
+        reminders_enabled=cluster.reminders_enabled,
+        quiet_start=_read_clock(cluster.quiet_start),
+        quiet_end=_read_clock(cluster.quiet_end),
+        extra_days_off=tuple(days),
+    )
+
+
+def _as_record(schedule: Schedule) -> dict[str, Any]:
+    return {
+        "digest_weekday": schedule.digest_weekday,
+        "digest_time": _clock_text(schedule.digest_time),
+        "digest_thread_id": schedule.digest_thread_id,
+        "reminder_lead_days": schedule.reminder_lead_days,
+        "reminders_enabled": schedule.reminders_enabled,
+        "quiet_start": _clock_text(schedule.quiet_start),
+        "quiet_end": _clock_text(schedule.quiet_end),
+        "extra_days_off": [f"{m:02d}-{d:02d}" for m, d in schedule.extra_days_off],
+    }
+
+
+def _check(schedule: Schedule) -> None:
+    if schedule.digest_weekday is not None and schedule.digest_weekday not in WORKING_WEEKDAYS:
+        raise DomainError("settings.digest_weekend")
+    if not 0 <= schedule.reminder_lead_days <= MAX_LEAD_DAYS:
+        raise DomainError(
+            "settings.lead_range", given=schedule.reminder_lead_days, limit=MAX_LEAD_DAYS
+        )
+    if schedule.digest_weekday is not None and schedule.is_quiet(schedule.digest_time):
+        raise DomainError(
+            "settings.digest_in_quiet",
+            time=_clock_text(schedule.digest_time),
+            start=_clock_text(schedule.quiet_start),
+            end=_clock_text(schedule.quiet_end),
+        )
+    for month, day in schedule.extra_days_off:
+        try:
+            dt.date(2000, month, day)  # a leap year, so 29/2 is a day that exists
+        except ValueError:
+            raise DomainError("settings.day_invalid", day=day, month=month) from None
+
+
+async def change_schedule(
+    session: AsyncSession,
+    *,
+    cluster: Cluster,
+    schedule: Schedule,
+    by: Member | None,
+    now: dt.datetime,
+) -> Schedule:
+    """Store new schedule settings after checking them together; returns the old ones.
+
+    Checked as a whole because the rules tie fields together (a digest may not fall in the
+    quiet hours, whichever of the two changes). The caller re-plans the cluster's nudges in
+    the same transaction.
+    """
+    assert cluster.id is not None
+    _check(schedule)
+    before = schedule_of(cluster)
+    record_after = _as_record(schedule)
+    cluster.digest_weekday = schedule.digest_weekday
+    cluster.digest_time = record_after["digest_time"]
+    cluster.digest_thread_id = schedule.digest_thread_id
+    cluster.reminder_lead_days = schedule.reminder_lead_days
+    cluster.reminders_enabled = schedule.reminders_enabled
+    cluster.quiet_start = record_after["quiet_start"]
+    cluster.quiet_end = record_after["quiet_end"]
+    cluster.extra_days_off = list(record_after["extra_days_off"])
+    session.add(cluster)
+    changed_before = {k: v for k, v in _as_record(before).items() if record_after[k] != v}
+    await record(
+        session,
+        cluster_id=cluster.id,
+        actor_member_id=by.id if by is not None else None,
+        entity="cluster",
+        entity_id=cluster.id,
+        action="settings",
+        now=now,
+        before=changed_before,
+        after={k: record_after[k] for k in changed_before},
+    )
+    await session.flush()
+    return before

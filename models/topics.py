@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 
 class Topic(SQLModel, table=True):
@@ -15,3 +16,55 @@ class Topic(SQLModel, table=True):
     name: str = Field(default="", max_length=128)
     theme: str | None = Field(default=None, max_length=32)
     closed: bool = False
+
+
+async def get_topic(session: AsyncSession, *, cluster_id: int, thread_id: int) -> Topic | None:
+    result = await session.exec(
+        select(Topic).where(Topic.cluster_id == cluster_id, Topic.thread_id == thread_id)
+    )
+    return result.first()
+
+
+async def remember_topic(
+    session: AsyncSession,
+    *,
+    cluster_id: int,
+    thread_id: int,
+    name: str | None = None,
+    closed: bool | None = None,
+) -> Topic:
+    """Keep what Telegram's service messages tell about a topic: its name, open or closed."""
+    topic = await get_topic(session, cluster_id=cluster_id, thread_id=thread_id)
+    if topic is None:
+        topic = Topic(cluster_id=cluster_id, thread_id=thread_id)
+    if name is not None:
+        topic.name = name[:128]
+    if closed is not None:
+        topic.closed = closed
+    session.add(topic)
+    await session.flush()
+    return topic
+
+
+async def tie_theme(
+    session: AsyncSession, *, cluster_id: int, thread_id: int, theme: str | None
+) -> Topic:
+    topic = await remember_topic(session, cluster_id=cluster_id, thread_id=thread_id)
+    topic.theme = theme
+    session.add(topic)
+    return topic
+
+
+async def theme_of(session: AsyncSession, *, cluster_id: int, thread_id: int | None) -> str | None:
+    """The theme tied to the topic a command was typed in, if any."""
+    if thread_id is None:
+        return None
+    topic = await get_topic(session, cluster_id=cluster_id, thread_id=thread_id)
+    return topic.theme if topic else None
+
+
+async def topics_of(session: AsyncSession, *, cluster_id: int) -> list[Topic]:
+    result = await session.exec(
+        select(Topic).where(Topic.cluster_id == cluster_id).order_by(Topic.thread_id)
+    )
+    return list(result.all())

@@ -11,7 +11,6 @@ NL = {
     "role.needs_coordinator": "Alleen een coördinator van de cluster of de facilitator mag dit.",
     "role.needs_facilitator": "Alleen de facilitator mag dit.",
     "role.needs_anyone": "Dit mag iedereen.",
-    "send.topic_gone": "<i>(Dit hoort bij een topic dat gesloten of verwijderd is.)</i>",
     "error.internal": "Er ging iets mis aan mijn kant. Probeer het straks opnieuw.",
     "member.unknown_username": (
         "Ik ken {username} nog niet in deze cluster: die persoon moet eerst iets in de groep "
@@ -29,7 +28,6 @@ EN = {
     "role.needs_coordinator": "Only a coordinator of the cluster or the facilitator may do this.",
     "role.needs_facilitator": "Only the facilitator may do this.",
     "role.needs_anyone": "Anyone may do this.",
-    "send.topic_gone": "<i>(This belongs to a topic that was closed or deleted.)</i>",
     "error.internal": "Something went wrong on my side. Please try again later.",
     "member.unknown_username": (
         "I don't know {username} in this cluster yet: they need to write something in the group "
@@ -47,7 +45,6 @@ FR = {
     "role.needs_coordinator": "Seul un coordinateur du cluster ou le facilitateur peut faire ceci.",
     "role.needs_facilitator": "Seul le facilitateur peut faire ceci.",
     "role.needs_anyone": "Tout le monde peut faire ceci.",
-    "send.topic_gone": "<i>(Ceci concerne un sujet fermé ou supprimé.)</i>",
     "error.internal": "Un problème est survenu de mon côté. Réessayez plus tard.",
     "member.unknown_username": (
         "Je ne connais pas encore {username} dans ce cluster : cette personne doit d'abord écrire "

@@ -240,6 +240,28 @@ class Chat:
 
     # --- service events ----------------------------------------------------------------------
 
+    async def create_topic(self, by: Person, name: str) -> int:
+        """A forum topic; its id is the id of the service message that created it."""
+        assert self.is_forum, "topics exist only in forum supergroups"
+        message = self.message(by, "")
+        del message["text"]
+        message["message_thread_id"] = message["message_id"]
+        message["is_topic_message"] = True
+        message["forum_topic_created"] = {"name": name, "icon_color": 7322096}
+        await self.world.deliver({"message": message})
+        return int(message["message_id"])
+
+    async def close_topic(self, by: Person, thread_id: int) -> None:
+        self.state.closed_topics.add(thread_id)
+        message = self.message(by, "", thread=thread_id)
+        del message["text"]
+        message["forum_topic_closed"] = {}
+        await self.world.deliver({"message": message})
+
+    def close_topic_silently(self, thread_id: int) -> None:
+        """Closed without the bot seeing it (e.g. a service message it missed)."""
+        self.state.closed_topics.add(thread_id)
+
     async def remove_bot(self, by: Person) -> Replies:
         self.state.kicked = True
         return await self.world.deliver(
