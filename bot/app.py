@@ -10,10 +10,28 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.config import Settings
-from handlers import actions, agreements, commands_menu, meetings, onboarding, polls, topics
+from handlers import (
+    actions,
+    agreements,
+    commands_menu,
+    costs,
+    digest,
+    export,
+    facilitator,
+    handover,
+    lessons,
+    meetings,
+    nudges,
+    onboarding,
+    polls,
+    privacy,
+    topics,
+)
+from handlers import settings as schedule_settings
 from handlers.errors import on_error
 from handlers.runtime import RUNTIME_KEY, Runtime
 from models.db import create_engine, session_maker
+from scheduler import jobs
 from scheduler.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -65,7 +83,25 @@ def build_application(
     meetings.register(app)
     agreements.register(app)
     actions.register(app)
+    facilitator.register(app)
+    lessons.register(app)
+    export.register(app)
+    costs.register(app)
+    handover.register(app)
+    privacy.register(app)
+    nudges.register(app)
+    digest.register(app)
+    schedule_settings.register(app)
     app.add_error_handler(on_error)
+    # The sweep gets its deliver callable from handlers/ here: scheduler/ never imports it.
+    runtime = app.bot_data[RUNTIME_KEY]
+    jobs.register(
+        app,
+        deliver=nudges.make_deliver(app),
+        interval=settings.sweep_interval_seconds,
+        sessions=runtime.sessions,
+        clock=runtime.clock,
+    )
     return app
 
 

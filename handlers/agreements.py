@@ -9,13 +9,14 @@ Telegram's group admins, who count as coordinators but are asked about only when
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from telegram import Message
 from telegram.ext import Application
 
 from handlers.arguments import (
+    TextMention,
     command_text,
     explained,
     parse_arguments,
@@ -76,7 +77,7 @@ async def _record(
     turn: Turn,
     kind: AgreementKind,
     text: str,
-    mentions: list[Any],
+    mentions: Sequence[TextMention],
     source: Message | None,
 ) -> None:
     cluster = turn.require_cluster()

@@ -71,7 +71,7 @@ async def costs(turn: Turn) -> None:
         shares = split_equal(total, [m.name for m in municipalities])
     lang = turn.lang
     vat = vat_cents(total)
-    lines = [
+    lines: list[str] = [
         turn.t(
             "costs.title",
             excl=euro(total, lang),
@@ -125,5 +125,5 @@ def _share_line(turn: Turn, share: Share, inhabitants: dict[str, int]) -> str:
     )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handlers([command("kosten", costs)])

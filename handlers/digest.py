@@ -164,7 +164,9 @@ def _shorten(text: str, limit: int = 120) -> str:
 async def show_digest(turn: Turn) -> None:
     """`/overzicht`: the digest now, in the topic it was asked in."""
     cluster = turn.require_cluster()
-    await turn.reply(await render_digest(turn.session, cluster=cluster, now=turn.now, lang=turn.lang))
+    await turn.reply(
+        await render_digest(turn.session, cluster=cluster, now=turn.now, lang=turn.lang)
+    )
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

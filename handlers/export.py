@@ -75,20 +75,24 @@ def _day(moment: dt.datetime | None, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).date().isoformat() if moment is not None else ""
 
 
+# The fields whose changes the history summary spells out; ids and texts would only be noise.
+HISTORY_FIELDS = {"due_date": "export.col.due", "status": "export.col.status"}
+
+
 def _history(events: Sequence[AuditEvent], text: Text, tz: ZoneInfo) -> str:
-    """`2026-11-26 aangemaakt | 2026-12-01 uitgesteld (due_date: 2026-12-15 → 2026-12-22)`."""
+    """`2026-11-26 aangemaakt | 2026-12-01 uitgesteld (deadline: 2026-12-15 → 2026-12-22)`."""
     parts = []
     for event in events:
         key = f"export.history.{event.action}"
         label = text(key) if has(key) else event.action
         changes = []
         before, after = event.before or {}, event.after or {}
-        for field in sorted(set(before) | set(after)):
+        for field, header in HISTORY_FIELDS.items():
             old, new = before.get(field), after.get(field)
-            if old != new and not isinstance(old, dict | list) and not isinstance(new, dict | list):
-                if old is None:
-                    continue
-                changes.append(f"{field}: {old} → {new if new is not None else '—'}")
+            if old is not None and old != new:
+                if field == "status":
+                    old, new = _status(text, str(old)), _status(text, str(new))
+                changes.append(f"{text(header)}: {old} → {new if new is not None else '—'}")
         suffix = f" ({'; '.join(changes)})" if changes else ""
         parts.append(f"{_day(event.at, tz)} {label}{suffix}")
     return " | ".join(parts)
@@ -150,7 +154,9 @@ def actions_csv(records: Sequence[ClusterRecords], text: Text) -> bytes:
                     plain(action_status_label(text.lang, action.status)),
                     names.get(action.lead_municipality_id or -1, ""),
                     ", ".join(
-                        reports.names_of(record, record.action_municipalities.get(action.id or 0, []))
+                        reports.names_of(
+                            record, record.action_municipalities.get(action.id or 0, [])
+                        )
                     ),
                     _day(action.created_at, tz),
                     _day(action.updated_at, tz),
@@ -179,7 +185,7 @@ def meetings_ics(records: Sequence[ClusterRecords], text: Text, now: dt.datetime
             description = "\n".join(f"- {line}" for line in agenda) or None
             events.append(
                 IcsEvent(
-                    uid=meeting_uid(cluster.chat_id, meeting.id),
+                    uid=meeting_uid(cluster.id or 0, meeting.id),
                     start=meeting.starts_at,
                     duration=dt.timedelta(minutes=max(meeting.duration_minutes, 1)),
                     summary=text("export.ics_summary", title=cluster.title, number=meeting.number),
@@ -204,7 +210,7 @@ def _tally_table(
 ) -> list[str]:
     if not rows:
         return []
-    lines = [
+    lines: list[str] = [
         "",
         f"**{title}**",
         "",
@@ -234,7 +240,7 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
     lang = text.lang
     tz = ZoneInfo(cluster.timezone)
     numbers = reports.year_numbers(record, now=now)
-    lines = [f"## {_md(cluster.title)}", ""]
+    lines: list[str] = [f"## {_md(cluster.title)}", ""]
     lines.append(
         text("export.report.since", date=long_date(cluster.created_at.astimezone(tz).date(), lang))
     )
@@ -253,7 +259,9 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
         lines.append(text("export.report.no_municipalities"))
     for municipality in active:
         extra = (
-            text("export.report.inhabitants", count=f"{municipality.inhabitants:,}".replace(",", "."))
+            text(
+                "export.report.inhabitants", count=f"{municipality.inhabitants:,}".replace(",", ".")
+            )
             if municipality.inhabitants
             else ""
         )
@@ -270,7 +278,9 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
         lines.append(f"- **{heading}**")
         agenda = record.agenda.get(meeting.id or 0, [])
         if agenda:
-            lines.append(f"  - {text('export.report.agenda')}: " + "; ".join(_md(a.text) for a in agenda))
+            lines.append(
+                f"  - {text('export.report.agenda')}: " + "; ".join(_md(a.text) for a in agenda)
+            )
         if meeting.minutes:
             lines.append(f"  - {text('export.report.minutes')}:")
             lines.extend(f"    > {_md(line)}" for line in _minutes_text(meeting.minutes))
@@ -333,26 +343,31 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
             numbers.actions_by_status.items(),
             key=lambda item: statuses.index(item[0]) if item[0] in statuses else 99,
         )
-        lines.append(
-            ", ".join(f"{plain(action_status_label(lang, s))}: {n}" for s, n in counts)
-        )
+        lines.append(", ".join(f"{plain(action_status_label(lang, s))}: {n}" for s, n in counts))
         lines.append("")
         for action in record.actions:
             lead = names.get(action.lead_municipality_id or -1)
+            status = plain(action_status_label(lang, action.status))
+            theme = theme_label(lang, action.theme)
             lines.append(
-                f"- {action.number}. {_md(action.title)} "
-                f"({theme_label(lang, action.theme)}, {plain(action_status_label(lang, action.status))})"
+                f"- {action.number} · {_md(action.title)} ({theme}, {status})"
                 + (f" — {_md(lead)}" if lead else "")
             )
 
     lessons = [lesson for lesson in record.lessons if lesson.kind == LessonKind.LESSON]
     practices = [lesson for lesson in record.lessons if lesson.kind == LessonKind.PRACTICE]
-    lines += ["", f"### {text('export.report.lessons', lessons=len(lessons), practices=len(practices))}", ""]
+    lines += [
+        "",
+        f"### {text('export.report.lessons', lessons=len(lessons), practices=len(practices))}",
+        "",
+    ]
     if not record.lessons:
         lines.append(text("export.report.no_lessons"))
     for lesson in record.lessons:
-        mark = text("export.report.practice_mark") if lesson.kind == LessonKind.PRACTICE else text(
-            "export.report.lesson_mark"
+        mark = (
+            text("export.report.practice_mark")
+            if lesson.kind == LessonKind.PRACTICE
+            else text("export.report.lesson_mark")
         )
         theme = f" [{theme_label(lang, lesson.theme)}]" if lesson.theme else ""
         lines.append(f"- {mark}{theme} {_md(lesson.text)}")
@@ -360,8 +375,10 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
     return lines
 
 
-def year_report(records: Sequence[ClusterRecords], text: Text, now: dt.datetime, tz: ZoneInfo) -> bytes:
-    lines = [
+def year_report(
+    records: Sequence[ClusterRecords], text: Text, now: dt.datetime, tz: ZoneInfo
+) -> bytes:
+    lines: list[str] = [
         f"# {text('export.report.title', year=now.astimezone(tz).year)}",
         "",
         text(
@@ -409,7 +426,7 @@ async def export(turn: Turn) -> None:
         skipped.append("vergaderingen.ics")
     files.append(("jaarverslag.md", year_report(records, text, turn.now, turn.tz)))
 
-    lines = [
+    lines: list[str] = [
         turn.t(
             "export.summary",
             clusters=len(records),
@@ -429,6 +446,5 @@ async def export(turn: Turn) -> None:
         )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handlers([command("export", export)])
-

@@ -45,7 +45,7 @@ async def clusters_overview(turn: Turn) -> None:
         summary = _pick(summaries, choice)
         await _show_detail(turn, summary)
         return
-    lines = [turn.t("facilitator.overview_title", count=len(summaries))]
+    lines: list[str] = [turn.t("facilitator.overview_title", count=len(summaries))]
     quiet = sum(1 for s in summaries if s.quiet and s.cluster.is_active)
     if quiet:
         lines.append(turn.t("facilitator.overview_quiet", count=quiet, days=reports.QUIET_DAYS))
@@ -157,7 +157,7 @@ def render_detail(turn: Turn, detail: ClusterDetail) -> str:
     summary = detail.summary
     cluster = summary.cluster
     tz = ZoneInfo(cluster.timezone)
-    lines = [
+    lines: list[str] = [
         turn.t("facilitator.detail_title", title=cluster.title),
         _quiet_label(turn, summary),
     ]
@@ -280,7 +280,7 @@ async def broadcast(turn: Turn) -> None:
             failed.append(turn.t("facilitator.broadcast_error", title=cluster.title))
         else:
             reached.append(cluster.title)
-    lines = []
+    lines: list[str] = []
     if reached:
         lines.append(
             turn.t("facilitator.broadcast_sent", count=len(reached), names=", ".join(reached))
@@ -291,7 +291,7 @@ async def broadcast(turn: Turn) -> None:
     await turn.reply("\n".join(lines))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handlers(
         [
             command("clusters", clusters_overview),

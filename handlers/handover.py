@@ -46,7 +46,7 @@ async def handover(turn: Turn) -> None:
     await turn.session.flush()
     detail = await reports.cluster_detail(turn.session, cluster=cluster, now=turn.now)
     tz = ZoneInfo(cluster.timezone)
-    lines = [
+    lines: list[str] = [
         turn.t("handover.title", title=cluster.title),
         turn.t("handover.new_coordinator", name=mention(target)),
         "",
@@ -117,5 +117,5 @@ async def handover(turn: Turn) -> None:
     await turn.reply("\n".join(lines))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handlers([command("overdracht", handover)])

@@ -13,6 +13,7 @@ from collections import defaultdict
 from sqlmodel import select
 from telegram.ext import Application
 
+from handlers.arguments import theme_of
 from handlers.i18n import has, t
 from handlers.render import plain_name, short_date
 from handlers.turn import Turn, command
@@ -23,25 +24,10 @@ from models.errors import DomainError
 from models.lessons import Lesson, LessonKind, lessons_of, record_lesson
 from models.topics import Topic
 
-# Dutch first, then English and French; folded, so `#Énergie` and `#ENERGY` work too.
-THEME_WORDS: dict[str, Theme] = {
-    "energie": Theme.ENERGY,
-    "energy": Theme.ENERGY,
-    "mobiliteit": Theme.MOBILITY,
-    "mobility": Theme.MOBILITY,
-    "mobilite": Theme.MOBILITY,
-    "circulair": Theme.CIRCULAR,
-    "circulaire": Theme.CIRCULAR,
-    "circulaireeconomie": Theme.CIRCULAR,
-    "circular": Theme.CIRCULAR,
-    "communicatie": Theme.COMMUNICATION,
-    "communication": Theme.COMMUNICATION,
-    "participatie": Theme.PARTICIPATION,
-    "participation": Theme.PARTICIPATION,
-    "overig": Theme.OTHER,
-    "other": Theme.OTHER,
-    "autre": Theme.OTHER,
-}
+# The canonical theme words, for suggesting the closest one after a typo.
+THEME_WORDS = [theme.value for theme in Theme] + [
+    "energy", "mobility", "circular", "communication", "participation", "other",
+]  # fmt: skip
 _HASHTAG = re.compile(r"(?<![\w#])#([\w-]+)")
 MAX_LISTED = 60
 
@@ -54,10 +40,10 @@ def theme_label(lang: str, theme: str | None) -> str:
 
 def theme_from_word(word: str) -> Theme:
     """A theme hashtag, or a refusal that lists the themes (and the closest one)."""
-    key = fold(word)
-    if key in THEME_WORDS:
-        return THEME_WORDS[key]
-    close = difflib.get_close_matches(key, list(THEME_WORDS), n=1, cutoff=0.75)
+    theme = theme_of(word)
+    if theme is not None:
+        return theme
+    close = difflib.get_close_matches(fold(word), THEME_WORDS, n=1, cutoff=0.75)
     if close:
         raise DomainError("lessons.theme_suggest", given=word, suggestion=close[0])
     raise DomainError("lessons.theme_unknown", theme=word)
@@ -69,9 +55,10 @@ def split_theme(text: str) -> tuple[str, Theme | None]:
     kept: list[str] = []
     position = 0
     for match in _HASHTAG.finditer(text):
-        key = fold(match.group(1))
-        theme = THEME_WORDS.get(key)
-        if theme is None and difflib.get_close_matches(key, list(THEME_WORDS), n=1, cutoff=0.8):
+        theme = theme_of(match.group(1))
+        if theme is None and difflib.get_close_matches(
+            fold(match.group(1)), THEME_WORDS, n=1, cutoff=0.8
+        ):
             theme_from_word(match.group(1))  # raises with the suggestion
         if theme is not None:
             themes.add(theme)
@@ -162,7 +149,7 @@ async def list_lessons(turn: Turn) -> None:
         by_theme[lesson.theme or ""].append(lesson)
     order = [th.value for th in Theme] + [""]
     title_key = "lessons.list_title_all" if turn.is_private else "lessons.list_title"
-    lines = [turn.t(title_key, count=len(lessons))]
+    lines: list[str] = [turn.t(title_key, count=len(lessons))]
     shown = 0
     for key in sorted(by_theme, key=lambda k: order.index(k) if k in order else len(order)):
         lines.append("")
@@ -187,7 +174,7 @@ async def list_lessons(turn: Turn) -> None:
     await turn.reply("\n".join(lines))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handlers(
         [
             command("leerpunt", record_lesson_learned),

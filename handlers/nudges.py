@@ -23,7 +23,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from handlers import sending
+from handlers import polls, sending
 from handlers.digest import render_digest
 from handlers.i18n import Html, t
 from handlers.render import long_date, long_datetime, mention, short_time
@@ -275,9 +275,7 @@ async def _poll_reminder(delivery: Delivery) -> Skipped | None:
         )
     ]
     if missing:
-        lines.append(
-            delivery.t("nudges.poll_missing", names=", ".join(m.name for m in missing))
-        )
+        lines.append(delivery.t("nudges.poll_missing", names=", ".join(m.name for m in missing)))
     else:
         lines.append(delivery.t("nudges.poll_all_answered"))
     await delivery.post("\n".join(lines), thread_id=poll.thread_id)
@@ -286,8 +284,6 @@ async def _poll_reminder(delivery: Delivery) -> Skipped | None:
 
 async def _poll_deadline(delivery: Delivery) -> Skipped | None:
     """Closing at the deadline is the polls capability's; the sweep only says when."""
-    from handlers import polls
-
     await polls.close_poll_at_deadline(
         delivery.bot,
         delivery.session,

@@ -89,7 +89,7 @@ async def forget_pressed(turn: Turn) -> None:
     )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handlers(
         [
             command("privacy", privacy),

@@ -241,7 +241,9 @@ def describe(turn: Turn, schedule: Schedule) -> str:
         turn.t("settings.line_digest", value=digest),
         turn.t(
             "settings.line_reminders",
-            value=turn.t("settings.reminders_on" if schedule.reminders_enabled else "settings.reminders_off"),
+            value=turn.t(
+                "settings.reminders_on" if schedule.reminders_enabled else "settings.reminders_off"
+            ),
         ),
         turn.t("settings.line_lead", days=schedule.reminder_lead_days),
         turn.t("settings.line_quiet", value=quiet),
@@ -277,7 +279,9 @@ async def settings(turn: Turn) -> None:
     if wanted == current:
         await turn.reply(turn.t("settings.unchanged") + "\n\n" + describe(turn, current))
         return
-    await change_schedule(turn.session, cluster=cluster, schedule=wanted, by=turn.member, now=turn.now)
+    await change_schedule(
+        turn.session, cluster=cluster, schedule=wanted, by=turn.member, now=turn.now
+    )
     await replan_cluster(turn.session, cluster=cluster, now=turn.now)
     await turn.reply(turn.t(key, **_confirmation(turn, wanted)) + "\n\n" + describe(turn, wanted))
 

@@ -434,13 +434,13 @@ async def close_poll(
     """
     # One conditional UPDATE decides who closes, so `/sluit` and the deadline (or two
     # processes) can never both create a meeting.
-    claimed = await session.execute(
+    claimed = await session.exec(
         update(MeetingPoll)
         .where(col(MeetingPoll.id) == poll.id, col(MeetingPoll.status) == PollStatus.OPEN)
         .values(status=PollStatus.CLOSED, closed_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:
         raise DomainError("poll.already_closed", number=poll.number)
     poll.status = PollStatus.CLOSED
     poll.closed_at = now

@@ -181,7 +181,7 @@ async def claim_due(
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
-    result = await session.execute(
+    result = await session.exec(
         update(Nudge)
         .where(col(Nudge.id).in_(candidates.scalar_subquery()), *_claimable(now))
         .values(claimed_until=now + lease, attempts=col(Nudge.attempts) + 1)
@@ -193,7 +193,7 @@ async def claim_due(
 
 
 async def _finish(session: AsyncSession, claim: Claim, **values: Any) -> bool:
-    result = await session.execute(
+    result = await session.exec(
         update(Nudge)
         .where(
             col(Nudge.id) == claim.nudge_id,
@@ -346,14 +346,22 @@ def _as_record(schedule: Schedule) -> dict[str, Any]:
     }
 
 
-def _check(schedule: Schedule) -> None:
+def _check(schedule: Schedule, before: Schedule) -> None:
     if schedule.digest_weekday is not None and schedule.digest_weekday not in WORKING_WEEKDAYS:
         raise DomainError("settings.digest_weekend")
     if not 0 <= schedule.reminder_lead_days <= MAX_LEAD_DAYS:
         raise DomainError(
             "settings.lead_range", given=schedule.reminder_lead_days, limit=MAX_LEAD_DAYS
         )
-    if schedule.digest_weekday is not None and schedule.is_quiet(schedule.digest_time):
+    digest_moved = (schedule.digest_weekday, schedule.digest_time) != (
+        before.digest_weekday,
+        before.digest_time,
+    )
+    if (
+        digest_moved
+        and schedule.digest_weekday is not None
+        and schedule.is_quiet(schedule.digest_time)
+    ):
         raise DomainError(
             "settings.digest_in_quiet",
             time=_clock_text(schedule.digest_time),
@@ -375,15 +383,16 @@ async def change_schedule(
     by: Member | None,
     now: dt.datetime,
 ) -> Schedule:
-    """Store new schedule settings after checking them together; returns the old ones.
+    """Store new schedule settings after checking them; returns the old ones.
 
-    Checked as a whole because the rules tie fields together (a digest may not fall in the
-    quiet hours, whichever of the two changes). The caller re-plans the cluster's nudges in
-    the same transaction.
+    A digest explicitly set in the quiet hours is refused (it would never come at that hour);
+    quiet hours that come to cover the digest's hour are accepted, and the planning then moves
+    the digest to where they end. The caller re-plans the cluster's nudges in the same
+    transaction.
     """
     assert cluster.id is not None
-    _check(schedule)
     before = schedule_of(cluster)
+    _check(schedule, before)
     record_after = _as_record(schedule)
     cluster.digest_weekday = schedule.digest_weekday
     cluster.digest_time = record_after["digest_time"]

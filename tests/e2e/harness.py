@@ -23,11 +23,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlmodel import select
 from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Settings
+from models.nudges import Nudge, NudgeStatus
+from scheduler import jobs
 from tests.e2e.fake_telegram import BOT_ID, FakeTelegram, SentMessage
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -52,8 +55,27 @@ class FakeClock:
     def advance(self, delta: dt.timedelta) -> None:
         self._now += delta
 
+    def advance_to(self, moment: dt.datetime) -> None:
+        """Move forward to `moment` (naive means Brussels time); time never runs back here."""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=BRUSSELS)
+        assert moment >= self._now, f"{moment} is before the clock's {self.local()}"
+        self._now = moment.astimezone(dt.UTC)
+
     def local(self) -> dt.datetime:
         return self._now.astimezone(BRUSSELS)
+
+
+@dataclass(frozen=True)
+class Timed:
+    """A message the bot sent by itself, with the local time it went out."""
+
+    at: dt.datetime
+    message: SentMessage
+
+    @property
+    def text(self) -> str:
+        return self.message.text
 
 
 @dataclass
@@ -428,6 +450,50 @@ class World:
 
     async def session(self) -> Any:
         return self.runtime.sessions()
+
+    # --- time passing: the scheduler's work, run by the test ---------------------------------
+
+    async def sweep(self) -> Replies:
+        """What the scheduler's jobs do, now: plan missing digests, then send what is due."""
+        assert self.app is not None, "the bot is not running"
+        before = len(self.fake.sent)
+        await jobs.tick(self.app)
+        return Replies(self.fake.sent[before:])
+
+    async def run_until(self, moment: dt.datetime) -> list[Timed]:
+        """Let time pass until `moment` (naive means Brussels) as if the sweep ran all along.
+
+        The clock stops at every moment a nudge falls due (or may be retried), the sweep runs,
+        and each message sent is noted with the local time it went out.
+        """
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=BRUSSELS)
+        target = moment.astimezone(dt.UTC)
+        sent: list[Timed] = []
+        for _ in range(10_000):
+            at = self.clock.local()
+            sent += [Timed(at, message) for message in await self.sweep()]
+            upcoming = await self._next_due()
+            if upcoming is None or upcoming > target:
+                break
+            self.clock.advance_to(upcoming)
+        else:
+            raise AssertionError("the sweep keeps finding work: a row that never settles?")
+        if self.clock.now() < target:
+            self.clock.advance_to(target)
+            sent += [Timed(self.clock.local(), message) for message in await self.sweep()]
+        return sent
+
+    async def _next_due(self) -> dt.datetime | None:
+        """The first moment after now at which a pending row may be claimed."""
+        now = self.clock.now()
+        async with self.runtime.sessions() as session:
+            rows = (
+                await session.exec(select(Nudge).where(Nudge.status == NudgeStatus.PENDING))
+            ).all()
+        moments = [max(row.due_at, row.claimed_until or row.due_at) for row in rows]
+        later = [m for m in moments if m > now]
+        return min(later) if later else None
 
 
 FACILITATOR_ID = 900_000_001

@@ -27,7 +27,6 @@ NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=BRUSSELS)  # Thursday
 JAN = User(id=42, first_name="Jan", is_bot=False)
 
 
-
 def test_the_example_of_the_contract_gives_every_part() -> None:
     args = parse_arguments(
         "Offertes zonnepanelen opvragen @jan #Herent tegen vr 19/3 actie 1", now=NOW
@@ -212,7 +211,8 @@ def test_action_status_words(word: str, status: ActionStatus | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "text, number", [("12", 12), ("#12", 12), (" 7 ", 7), ("nr. 3", 3), ("twaalf", None), ("", None)]
+    "text, number",
+    [("12", 12), ("#12", 12), (" 7 ", 7), ("nr. 3", 3), ("twaalf", None), ("", None)],
 )
 def test_numbers(text: str, number: int | None) -> None:
     assert parse_number(text) == number

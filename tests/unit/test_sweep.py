@@ -1,0 +1,352 @@
+"""The sweep on a real database: claiming, back-off, chats that are gone, and deduplication."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.clusters import Cluster, ClusterStatus
+from models.db import SessionMaker, create_engine, session_maker
+from models.nudges import (
+    MAX_ATTEMPTS,
+    Claim,
+    Nudge,
+    NudgeStatus,
+    PlannedRow,
+    claim_due,
+    mark_sent,
+    retry_delay,
+    sync_planned,
+)
+from scheduler.sweep import ChatGone, Skipped, plan_digests, replan_digest, sweep
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+# Tuesday 16 March 2027, 10:00 in Brussels (09:00 UTC): a working day, outside quiet hours.
+NOW = dt.datetime(2027, 3, 16, 10, 0, tzinfo=BRUSSELS).astimezone(dt.UTC)
+MINUTE = dt.timedelta(minutes=1)
+
+
+class Clock:
+    def __init__(self, now: dt.datetime) -> None:
+        self.moment = now
+
+    def now(self) -> dt.datetime:
+        return self.moment
+
+
+class Recorder:
+    """A deliver callable that notes what it was asked to send and can be told to fail."""
+
+    def __init__(self) -> None:
+        self.delivered: list[str] = []
+        self.fail_with: Exception | None = None
+        self.skip: str | None = None
+
+    async def __call__(
+        self, session: AsyncSession, nudge: Nudge, now: dt.datetime
+    ) -> Skipped | None:
+        if self.fail_with is not None:
+            raise self.fail_with
+        if self.skip is not None:
+            return Skipped(self.skip)
+        self.delivered.append(nudge.dedupe_key)
+        return None
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[SessionMaker]:
+    engine = create_engine(database_url)
+    yield session_maker(engine)
+    await engine.dispose()
+
+
+async def new_cluster(sessions: SessionMaker, chat_id: int = -100) -> int:
+    async with sessions() as session:
+        cluster = Cluster(chat_id=chat_id, title="Klimaatcluster Leuven", created_at=NOW)
+        session.add(cluster)
+        await session.commit()
+        assert cluster.id is not None
+        return cluster.id
+
+
+async def add(
+    sessions: SessionMaker,
+    cluster_id: int,
+    key: str,
+    due_at: dt.datetime,
+    kind: str = "agreement_due",
+) -> None:
+    async with sessions() as session:
+        session.add(
+            Nudge(
+                cluster_id=cluster_id,
+                kind=kind,
+                subject_type="agreement",
+                subject_id=1,
+                dedupe_key=key,
+                due_at=due_at,
+            )
+        )
+        await session.commit()
+
+
+async def rows(sessions: SessionMaker) -> dict[str, Nudge]:
+    async with sessions() as session:
+        found = (await session.exec(select(Nudge).order_by(col(Nudge.id)))).all()
+    return {row.dedupe_key: row for row in found}
+
+
+# --- claiming -------------------------------------------------------------------------------
+
+
+async def test_only_due_pending_rows_are_claimed_oldest_first(sessions: SessionMaker) -> None:
+    cluster_id = await new_cluster(sessions)
+    await add(sessions, cluster_id, "later", NOW - MINUTE)
+    await add(sessions, cluster_id, "earlier", NOW - 2 * MINUTE)
+    await add(sessions, cluster_id, "future", NOW + MINUTE)
+    async with sessions() as session:
+        claims = await claim_due(session, now=NOW)
+        await session.commit()
+    by_id = {row.id: key for key, row in (await rows(sessions)).items()}
+    assert [by_id[claim.nudge_id] for claim in claims] == ["earlier", "later"]
+    assert all(claim.attempt == 1 for claim in claims)
+
+
+async def test_a_claimed_row_is_not_claimed_again_until_its_lease_runs_out(
+    sessions: SessionMaker,
+) -> None:
+    cluster_id = await new_cluster(sessions)
+    await add(sessions, cluster_id, "k", NOW)
+    async with sessions() as session:
+        (first,) = await claim_due(session, now=NOW, lease=dt.timedelta(minutes=10))
+        await session.commit()
+    async with sessions() as session:
+        assert await claim_due(session, now=NOW + 9 * MINUTE) == []
+        # The first process died: after the lease another one may take the row over ...
+        (second,) = await claim_due(session, now=NOW + 10 * MINUTE)
+        await session.commit()
+    assert second == Claim(first.nudge_id, 2)
+    async with sessions() as session:
+        # ... and the first claim can no longer finish it.
+        assert not await mark_sent(session, claim=first, now=NOW)
+        assert await mark_sent(session, claim=second, now=NOW)
+        await session.commit()
+    assert (await rows(sessions))["k"].status == NudgeStatus.SENT
+
+
+# --- sweeping -------------------------------------------------------------------------------
+
+
+async def test_a_due_row_is_delivered_once(sessions: SessionMaker) -> None:
+    cluster_id = await new_cluster(sessions)
+    await add(sessions, cluster_id, "due", NOW)
+    await add(sessions, cluster_id, "future", NOW + MINUTE)
+    deliver, clock = Recorder(), Clock(NOW)
+    report = await sweep(sessions, deliver, clock)
+    assert (report.sent, deliver.delivered) == (1, ["due"])
+    assert (await sweep(sessions, deliver, clock)).handled == 0
+    clock.moment = NOW + MINUTE
+    await sweep(sessions, deliver, clock)
+    assert deliver.delivered == ["due", "future"]
+    found = await rows(sessions)
+    assert found["due"].status == NudgeStatus.SENT and found["due"].sent_at == NOW
+    assert found["due"].attempts == 1 and found["due"].claimed_until is None
+
+
+async def test_a_failed_delivery_is_retried_with_back_off_and_then_given_up(
+    sessions: SessionMaker,
+) -> None:
+    cluster_id = await new_cluster(sessions)
+    await add(sessions, cluster_id, "k", NOW)
+    deliver, clock = Recorder(), Clock(NOW)
+    deliver.fail_with = TimeoutError("Telegram did not answer")
+    assert (await sweep(sessions, deliver, clock)).failed == 1
+    row = (await rows(sessions))["k"]
+    assert row.status == NudgeStatus.PENDING and row.attempts == 1
+    assert row.last_error == "TimeoutError: Telegram did not answer"
+    assert row.claimed_until == NOW + retry_delay(1)
+    assert (await sweep(sessions, deliver, clock)).handled == 0  # still backing off
+
+    for _ in range(MAX_ATTEMPTS - 1):
+        row = (await rows(sessions))["k"]
+        assert row.claimed_until is not None
+        clock.moment = row.claimed_until
+        assert (await sweep(sessions, deliver, clock)).failed == 1
+    row = (await rows(sessions))["k"]
+    assert row.status == NudgeStatus.FAILED and row.attempts == MAX_ATTEMPTS
+    clock.moment += dt.timedelta(days=1)
+    assert (await sweep(sessions, deliver, clock)).handled == 0
+
+
+async def test_a_retry_that_succeeds_clears_the_error(sessions: SessionMaker) -> None:
+    cluster_id = await new_cluster(sessions)
+    await add(sessions, cluster_id, "k", NOW)
+    deliver, clock = Recorder(), Clock(NOW)
+    deliver.fail_with = RuntimeError("500 Internal Server Error")
+    await sweep(sessions, deliver, clock)
+    deliver.fail_with = None
+    clock.moment = NOW + retry_delay(1)
+    assert (await sweep(sessions, deliver, clock)).sent == 1
+    row = (await rows(sessions))["k"]
+    assert (row.status, row.attempts, row.last_error) == (NudgeStatus.SENT, 2, None)
+
+
+def test_back_off_doubles_up_to_an_hour() -> None:
+    assert [retry_delay(n) for n in (1, 2, 3, 4)] == [MINUTE, 2 * MINUTE, 4 * MINUTE, 8 * MINUTE]
+    assert retry_delay(20) == dt.timedelta(hours=1)
+
+
+async def test_a_chat_that_is_gone_makes_its_rows_undeliverable(sessions: SessionMaker) -> None:
+    gone = await new_cluster(sessions, chat_id=-1)
+    other = await new_cluster(sessions, chat_id=-2)
+    await add(sessions, gone, "gone-1", NOW - MINUTE)
+    await add(sessions, gone, "gone-2", NOW)
+    await add(sessions, other, "other", NOW)
+    calls: list[str] = []
+
+    async def deliver(session: AsyncSession, nudge: Nudge, now: dt.datetime) -> Skipped | None:
+        calls.append(nudge.dedupe_key)
+        if nudge.cluster_id == gone:
+            raise ChatGone("Forbidden: bot was kicked from the group chat")
+        return None
+
+    report = await sweep(sessions, deliver, Clock(NOW))
+    assert (report.undeliverable, report.sent) == (2, 1)
+    assert calls == ["gone-1", "other"]  # the cluster went inactive: no second try at it
+    found = await rows(sessions)
+    assert found["gone-1"].status == NudgeStatus.UNDELIVERABLE
+    assert "kicked" in (found["gone-1"].last_error or "")
+    assert found["gone-2"].status == NudgeStatus.UNDELIVERABLE
+    assert found["other"].status == NudgeStatus.SENT
+    async with sessions() as session:
+        cluster = await session.get(Cluster, gone)
+        assert cluster is not None and cluster.status == ClusterStatus.INACTIVE
+
+
+async def test_rows_of_an_inactive_cluster_are_not_delivered(sessions: SessionMaker) -> None:
+    cluster_id = await new_cluster(sessions)
+    async with sessions() as session:
+        cluster = await session.get(Cluster, cluster_id)
+        assert cluster is not None
+        cluster.status = ClusterStatus.INACTIVE
+        session.add(cluster)
+        await session.commit()
+    await add(sessions, cluster_id, "k", NOW)
+    deliver = Recorder()
+    assert (await sweep(sessions, deliver, Clock(NOW))).undeliverable == 1
+    assert deliver.delivered == []
+    assert (await rows(sessions))["k"].status == NudgeStatus.UNDELIVERABLE
+
+
+async def test_a_row_due_in_quiet_hours_waits_for_the_morning(sessions: SessionMaker) -> None:
+    cluster_id = await new_cluster(sessions)
+    evening = dt.datetime(2027, 3, 16, 19, 0, tzinfo=BRUSSELS)  # the bot was down until now
+    await add(sessions, cluster_id, "nudge", evening - dt.timedelta(hours=3))
+    await add(sessions, cluster_id, "poll", evening, kind="poll_deadline")
+    deliver, clock = Recorder(), Clock(evening)
+    report = await sweep(sessions, deliver, clock)
+    # A poll closes at its deadline whatever the hour; a nudge waits until 08:00.
+    assert (report.sent, report.deferred, deliver.delivered) == (1, 1, ["poll"])
+    row = (await rows(sessions))["nudge"]
+    morning = dt.datetime(2027, 3, 17, 8, 0, tzinfo=BRUSSELS)
+    assert row.claimed_until == morning and row.attempts == 0
+    clock.moment = morning
+    await sweep(sessions, deliver, clock)
+    assert deliver.delivered == ["poll", "nudge"]
+    assert (await rows(sessions))["nudge"].attempts == 1
+
+
+async def test_a_nudge_whose_item_changed_is_skipped(sessions: SessionMaker) -> None:
+    cluster_id = await new_cluster(sessions)
+    await add(sessions, cluster_id, "k", NOW)
+    deliver = Recorder()
+    deliver.skip = "agreement done"
+    assert (await sweep(sessions, deliver, Clock(NOW))).skipped == 1
+    row = (await rows(sessions))["k"]
+    assert row.status == NudgeStatus.CANCELLED and row.last_error == "skipped: agreement done"
+
+
+# --- deduplication --------------------------------------------------------------------------
+
+
+async def test_planning_the_same_rows_twice_keeps_one_row_per_key(sessions: SessionMaker) -> None:
+    cluster_id = await new_cluster(sessions)
+    planned = [
+        PlannedRow("agreement_before", "agreement:1:before:2027-03-18", NOW + MINUTE),
+        PlannedRow("agreement_due", "agreement:1:due:2027-03-18", NOW + 2 * MINUTE),
+    ]
+
+    async def sync(rows_: list[PlannedRow], now: dt.datetime) -> None:
+        async with sessions() as session:
+            await sync_planned(
+                session,
+                cluster_id=cluster_id,
+                subject_type="agreement",
+                subject_id=1,
+                planned=rows_,
+                now=now,
+            )
+            await session.commit()
+
+    await sync(planned, NOW)
+    await sync(planned, NOW)
+    assert list(await rows(sessions)) == [p.dedupe_key for p in planned]
+
+    deliver, clock = Recorder(), Clock(NOW + MINUTE)
+    await sweep(sessions, deliver, clock)
+    await sync(planned, NOW + MINUTE)  # re-planning after an edit: the sent row stays sent
+    await sweep(sessions, deliver, clock)
+    assert deliver.delivered == ["agreement:1:before:2027-03-18"]
+
+    await sync([], NOW + MINUTE)  # completed: the pending row is cancelled
+    await sync(planned, NOW + dt.timedelta(days=1))  # reopened a day later: not revived
+    found = await rows(sessions)
+    assert found["agreement:1:due:2027-03-18"].status == NudgeStatus.CANCELLED
+    clock.moment = NOW + dt.timedelta(days=2)
+    await sweep(sessions, deliver, clock)
+    assert deliver.delivered == ["agreement:1:before:2027-03-18"]
+
+
+# --- the digest -----------------------------------------------------------------------------
+
+
+async def test_sending_a_digest_plans_the_next_one(sessions: SessionMaker) -> None:
+    cluster_id = await new_cluster(sessions)
+    assert await plan_digests(sessions, now=NOW) == 1
+    assert await plan_digests(sessions, now=NOW) == 0  # one pending digest is enough
+    monday = dt.datetime(2027, 3, 22, 9, 0, tzinfo=BRUSSELS)
+    assert [(r.kind, r.due_at) for r in (await rows(sessions)).values()] == [("digest", monday)]
+    deliver = Recorder()
+    await sweep(sessions, deliver, Clock(monday))
+    assert deliver.delivered == [f"digest:{cluster_id}:2027-W12"]
+    found = await rows(sessions)
+    # Easter Monday: the next digest is on Tuesday 30 March, 09:00 summer time.
+    assert found[f"digest:{cluster_id}:2027-W13"].due_at == dt.datetime(
+        2027, 3, 30, 9, 0, tzinfo=BRUSSELS
+    )
+
+
+async def test_a_missed_digest_stays_due_when_the_digest_is_replanned(
+    sessions: SessionMaker,
+) -> None:
+    cluster_id = await new_cluster(sessions)
+    await plan_digests(sessions, now=NOW)
+    wednesday = dt.datetime(2027, 3, 24, 10, 0, tzinfo=BRUSSELS)  # Monday's was missed
+    async with sessions() as session:
+        cluster = await session.get(Cluster, cluster_id)
+        assert cluster is not None
+        await replan_digest(session, cluster=cluster, now=wednesday)
+        await session.commit()
+    found = await rows(sessions)
+    assert [(key, row.status) for key, row in found.items()] == [
+        (f"digest:{cluster_id}:2027-W12", NudgeStatus.PENDING),
+        (f"digest:{cluster_id}:2027-W13", NudgeStatus.PENDING),
+    ]
+    deliver = Recorder()
+    await sweep(sessions, deliver, Clock(wednesday))
+    assert deliver.delivered == [f"digest:{cluster_id}:2027-W12"]  # once, late
