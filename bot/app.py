@@ -55,7 +55,15 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=30,
+                overall_time_period=1,
+                group_max_rate=settings.group_messages_per_minute,
+                group_time_period=60,
+                max_retries=3,
+            )
+        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .get_updates_read_timeout(40)

@@ -29,6 +29,8 @@ class Settings:
     webhook_secret: str | None = None
     webhook_port: int = 8443
     sweep_interval_seconds: float = 30.0
+    # Telegram's limit per group; tests raise it so scenarios do not wait out real minutes.
+    group_messages_per_minute: int = 20
 
     @property
     def tz(self) -> ZoneInfo:

@@ -19,6 +19,7 @@ from handlers.arguments import (
     resolve_arguments,
     theme_of,
 )
+from handlers.topics import topic_theme
 from handlers.turn import Turn, command
 from models import actions, agreements
 from models.actions import Action, ActionStatus, Theme
@@ -63,7 +64,7 @@ async def _create(turn: Turn, text: str) -> None:
             turn.session,
             cluster=cluster,
             title=args.text,
-            theme=resolved.theme,
+            theme=resolved.theme or await topic_theme(turn),
             municipalities=resolved.municipalities,
             by=turn.require_member(),
             now=turn.now,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from telegram import Message
@@ -28,6 +29,7 @@ from handlers.dates import DateParseError
 from handlers.i18n import Html
 from handlers.menu import spec
 from handlers.render import long_date, long_datetime, mention, plain_name
+from handlers.topics import topic_theme
 from handlers.turn import Turn, command
 from models import agreements
 from models.actions import Action
@@ -109,7 +111,7 @@ async def _record(
             municipality=resolved.municipalities[0] if resolved.municipalities else None,
             due_date=due,
             action=resolved.action,
-            theme=resolved.theme,
+            theme=resolved.theme or await topic_theme(turn),
             by=turn.require_member(),
             now=turn.now,
             source_message_id=source.message_id if source is not None else None,
@@ -123,7 +125,9 @@ async def _record(
     if municipality is None and agreement.municipality_id is not None:
         municipality = await turn.session.get(Municipality, agreement.municipality_id)
     await turn.reply(
-        _card(turn, agreement, owner, municipality, resolved.action, heading="recorded")
+        _card(
+            turn, agreement, owner, municipality, resolved.action, heading="recorded", notify=True
+        )
     )
 
 
@@ -146,14 +150,16 @@ def _card(
     action: Action | None,
     *,
     heading: str,
+    notify: bool = False,
 ) -> str:
-    """The agreement written out: text, owner (mentioned), municipality, due date in full."""
+    """The agreement written out: text, owner, municipality, due date in full. The owner is
+    mentioned (notified) only when the agreement is recorded, not each time it is shown."""
     decision = agreement.kind == AgreementKind.DECISION
     key = f"agreement.{heading}_{'decision' if decision else 'task'}"
     lines = [turn.t(key, number=agreement.number), turn.t("agreement.text", text=agreement.text)]
     if not decision or owner is not None:
         lines.append(
-            turn.t("agreement.owner", owner=mention(owner))
+            turn.t("agreement.owner", owner=mention(owner) if notify else plain_name(owner))
             if owner is not None
             else turn.t("agreement.no_owner")
         )
@@ -264,7 +270,19 @@ async def list_agreements(turn: Turn) -> None:
     if not register.agreements:
         await turn.reply(title + "\n" + turn.t(f"agreements.none.{scope}"))
         return
-    await turn.reply("\n".join([title, *render_register(turn, register)]))
+    theme = await topic_theme(turn)
+    themed = [a for a in register.agreements if theme is not None and a.theme == theme]
+    if not themed or len(themed) == len(register.agreements):
+        await turn.reply("\n".join([title, *render_register(turn, register)]))
+        return
+    # Typed in a topic tied to a theme: that theme's agreements first, then the others.
+    others = [a for a in register.agreements if a.theme != theme]
+    theme_name = turn.t(f"action.theme_name.{theme}")
+    lines = [title, "", turn.t("agreements.theme_first", theme=theme_name)]
+    lines += render_register(turn, replace(register, agreements=themed))
+    lines += ["", turn.t("agreements.other_themes")]
+    lines += render_register(turn, replace(register, agreements=others))
+    await turn.reply("\n".join(lines))
 
 
 def _read_scope(text: str) -> tuple[Scope, str | None]:

@@ -19,7 +19,7 @@ from handlers.render import long_date, long_datetime, plain_name
 from handlers.sending import Undeliverable, send
 from handlers.turn import Turn, button, command
 from models import reports
-from models.clusters import Role, fold
+from models.clusters import Cluster, Role, fold
 from models.errors import DomainError
 from models.reports import ClusterDetail, ClusterSummary
 
@@ -42,8 +42,7 @@ async def clusters_overview(turn: Turn) -> None:
     summaries = await reports.cluster_summaries(turn.session, clusters=clusters, now=turn.now)
     choice = turn.text_args.lstrip("#")
     if choice:
-        summary = _pick(summaries, choice)
-        await _show_detail(turn, summary)
+        await _show_detail(turn, _pick(summaries, choice).cluster)
         return
     lines: list[str] = [turn.t("facilitator.overview_title", count=len(summaries))]
     quiet = sum(1 for s in summaries if s.quiet and s.cluster.is_active)
@@ -140,16 +139,15 @@ async def show_cluster(turn: Turn) -> None:
     await query.answer()
     _, _, raw = query.data.partition(":")
     clusters = await reports.facilitator_clusters(turn.session, user_id=_sender_id(turn))
-    summaries = await reports.cluster_summaries(turn.session, clusters=clusters, now=turn.now)
-    for summary in summaries:
-        if str(summary.cluster.id) == raw:
-            await _show_detail(turn, summary)
+    for cluster in clusters:
+        if str(cluster.id) == raw:
+            await _show_detail(turn, cluster)
             return
     await turn.say("facilitator.cluster_gone")
 
 
-async def _show_detail(turn: Turn, summary: ClusterSummary) -> None:
-    detail = await reports.cluster_detail(turn.session, cluster=summary.cluster, now=turn.now)
+async def _show_detail(turn: Turn, cluster: Cluster) -> None:
+    detail = await reports.cluster_detail(turn.session, cluster=cluster, now=turn.now)
     await turn.reply(render_detail(turn, detail))
 
 

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 _HOST_TAG = re.compile(r"(?<!\S)#(\S+)")
 _LOCATION_EDGES = " ,;:-–—"
+# As in handlers/sending.py: the errors that mean a topic was closed or deleted.
+_TOPIC_GONE = ("topic_closed", "topic_deleted", "message thread not found", "topic_id_invalid")
 
 
 # --- shared with the poll ---------------------------------------------------------------------
@@ -84,10 +86,11 @@ async def send_invitation(
             )
         except Forbidden as exc:
             raise Undeliverable(str(exc)) from exc
-        except BadRequest:
-            if thread_id is None:
+        except BadRequest as exc:
+            reason = exc.message.lower()
+            if thread_id is None or not any(part in reason for part in _TOPIC_GONE):
                 raise
-            log.info("could not post the invitation in topic %s; using General", thread_id)
+            log.info("topic %s is gone; the invitation goes to General", thread_id)
             thread_id = None
 
 

@@ -56,6 +56,15 @@ async def theme(turn: Turn) -> None:
     )
 
 
+async def topic_theme(turn: Turn) -> str | None:
+    """The theme of the topic the command was typed in (agreements and actions made there
+    get it unless a `#thema` says otherwise)."""
+    cluster = turn.cluster
+    if cluster is None or cluster.id is None:
+        return None
+    return await topics.theme_of(turn.session, cluster_id=cluster.id, thread_id=turn.thread_id)
+
+
 async def topic_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Service messages tell the bot a topic's name and whether it is open."""
     message = update.effective_message

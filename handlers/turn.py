@@ -32,7 +32,7 @@ from handlers.dates import DateParseError
 from handlers.i18n import LANGUAGES, Html, t
 from handlers.menu import CommandSpec, spec
 from handlers.runtime import Runtime, runtime_of
-from handlers.sending import send
+from handlers.sending import Undeliverable, send
 from models.clusters import (
     Cluster,
     Member,
@@ -251,6 +251,9 @@ async def run_turn(
         except (DomainError, DateParseError) as error:
             await session.rollback()
             await _refuse(turn, error.key, **error.params)
+        except Undeliverable:
+            # The bot was removed from the chat: keep the cluster marked inactive, say nothing.
+            await session.commit()
 
 
 async def _refuse(turn: Turn, key: str, **params: Any) -> None:

@@ -296,7 +296,7 @@ async def erase_user(session: AsyncSession, *, user_id: int, now: dt.datetime) -
         session.add(member)
     await session.flush()
     if member_ids:
-        await session.execute(
+        await session.exec(
             update(AuditEvent)
             .where(col(AuditEvent.actor_member_id).in_(member_ids))
             .values(actor_member_id=None)
@@ -334,9 +334,11 @@ async def _scrub_everywhere(session: AsyncSession, needles: _Needles) -> None:
             if column.primary_key:
                 continue
             if isinstance(column.type, JSON):
-                condition = or_(*(cast(column, Text).ilike(f"%{t}%") for t in json_texts))
+                condition = or_(
+                    *(cast(column, Text).ilike(_contains(t), escape="!") for t in json_texts)
+                )
             elif isinstance(column.type, String):
-                condition = or_(*(column.ilike(f"%{t}%") for t in needles.texts))
+                condition = or_(*(column.ilike(_contains(t), escape="!") for t in needles.texts))
             else:
                 continue
             rows = (await session.execute(core_select(*keys, column).where(condition))).all()
@@ -351,12 +353,18 @@ async def _scrub_everywhere(session: AsyncSession, needles: _Needles) -> None:
                 where = [k == v for k, v in zip(keys, key_values, strict=True)]
                 values: dict[str, Any] = {column.name: cleaned}
                 if table.name == Nudge.__tablename__ and column.name == "payload":
-                    await session.execute(
+                    await session.exec(
                         update(table)
                         .where(*where, table.c.status == NudgeStatus.PENDING)
                         .values(status=NudgeStatus.CANCELLED)
                     )
-                await session.execute(update(table).where(*where).values(values))
+                await session.exec(update(table).where(*where).values(values))
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern for `text` taken literally: PostgreSQL would read `\\u00e9` as `u00e9`."""
+    escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+    return f"%{escaped}%"
 
 
 def _scrub_json(value: Any, pattern: re.Pattern[str], user_id: int) -> Any:

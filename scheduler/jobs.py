@@ -17,12 +17,11 @@ from models.db import SessionMaker
 from scheduler.clock import Clock
 from scheduler.sweep import Deliver, SweepReport, plan_digests, sweep
 
-__all__ = ["DIGEST_PLANNING_INTERVAL", "Sweeper", "register", "sweeper_of", "tick"]
+__all__ = ["Sweeper", "register", "sweeper_of", "tick"]
 
 log = logging.getLogger(__name__)
 
 SWEEPER_KEY = "sweeper"
-DIGEST_PLANNING_INTERVAL = 3600.0
 
 
 @dataclass(frozen=True)
@@ -47,9 +46,8 @@ def register(
     interval: float,
     sessions: SessionMaker,
     clock: Clock,
-    digest_interval: float = DIGEST_PLANNING_INTERVAL,
 ) -> Sweeper:
-    """Schedule the sweep every `interval` seconds and the digest planning at start and hourly.
+    """Plan the missing digests at start-up, and run `tick` every `interval` seconds.
 
     The first sweep waits one interval, so start-up (and a test that drives the sweep itself)
     is not raced by it; overlapping runs are skipped, not queued.
@@ -59,12 +57,13 @@ def register(
     queue = app.job_queue
     if queue is None:
         raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
-    once = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+    queue.run_once(_digest_job, when=0, name="digest-planning")
     queue.run_repeating(
-        _sweep_job, interval=interval, first=interval, name="nudge-sweep", job_kwargs=once
-    )
-    queue.run_repeating(
-        _digest_job, interval=digest_interval, first=0, name="digest-planning", job_kwargs=once
+        _sweep_job,
+        interval=interval,
+        first=interval,
+        name="nudge-sweep",
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
     )
     return sweeper
 
@@ -76,7 +75,11 @@ def sweeper_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Sweeper:
 
 
 async def tick(app: Application[Any, Any, Any, Any, Any, Any]) -> SweepReport:
-    """Both jobs' work, now: what a test calls instead of waiting for the JobQueue."""
+    """The sweep job's work, now; tests call it instead of waiting for the JobQueue.
+
+    A cluster without a pending digest (new, or its row lost) gets one planned first: one
+    query when there is none, so it can run with every sweep.
+    """
     sweeper = sweeper_of(app)
     await sweeper.plan_digests()
     return await sweeper.sweep()
@@ -84,7 +87,7 @@ async def tick(app: Application[Any, Any, Any, Any, Any, Any]) -> SweepReport:
 
 async def _sweep_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
     try:
-        report = await sweeper_of(context.application).sweep()
+        report = await tick(context.application)
     except Exception:  # the next run tries again; the rows hold the state
         log.exception("the nudge sweep failed")
         return

@@ -46,7 +46,7 @@ NL = {
     "actions.title_theme": "<b>Klimaatacties — {theme} ({count})</b>",
     "actions.none": "Nog geen acties. Noteer er een met <code>/actie titel #thema #gemeente</code>.",
     "actions.theme_header": "<b>{theme}</b>",
-    "actions.line": "• <b>{number}</b> {title} — {status} — trekker {lead} — {open} open afspraken",
+    "actions.line": "• <b>{number}</b> {title} — {status} — trekker {lead} — open afspraken: {open}",
 }
 
 EN = {
@@ -94,7 +94,7 @@ EN = {
     "actions.title_theme": "<b>Climate actions — {theme} ({count})</b>",
     "actions.none": "No actions yet. Record one with <code>/action title #theme #municipality</code>.",
     "actions.theme_header": "<b>{theme}</b>",
-    "actions.line": "• <b>{number}</b> {title} — {status} — lead {lead} — {open} open agreements",
+    "actions.line": "• <b>{number}</b> {title} — {status} — lead {lead} — open agreements: {open}",
 }
 
 FR = {
@@ -142,5 +142,5 @@ FR = {
     "actions.title_theme": "<b>Actions climat — {theme} ({count})</b>",
     "actions.none": "Pas encore d'actions. Notez-en une avec <code>/actie titre #thème #commune</code>.",
     "actions.theme_header": "<b>{theme}</b>",
-    "actions.line": "• <b>{number}</b> {title} — {status} — pilote {lead} — {open} accords ouverts",
+    "actions.line": "• <b>{number}</b> {title} — {status} — pilote {lead} — accords ouverts : {open}",
 }

@@ -101,7 +101,7 @@ FR = {
     "poll.closing": "Clôture du sondage.",
     "poll.usage": (
         "Donnez les moments, séparés par des points-virgules, et éventuellement une date limite "
-        "après |. Par exemple : /datumprikker mardi 9/3 14h; jeudi 11/3 10h | tegen vendredi 5/3 12h"
+        "après |. Par exemple : /datumprikker mardi 9/3 14h; jeudi 11/3 10h | avant vendredi 5/3 12h"
     ),
     "poll.too_many": "Au plus {limit} moments par sondage ; vous en avez donné {count}.",
     "poll.option_unreadable": "Je ne comprends pas le moment {position}. {problem}",

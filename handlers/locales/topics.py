@@ -1,6 +1,8 @@
 """Texts of forum topics and their themes."""
 
 NL = {
+    "agreements.theme_first": "<b>Eerst het thema {theme}</b>",
+    "agreements.other_themes": "<b>Andere afspraken</b>",
     "topic.no_ties": "Nog geen topics aan een thema gekoppeld. Typ in een topic bijvoorbeeld /thema energie.",
     "topic.ties_title": "<b>Topics en thema's</b>",
     "topic.tie_line": "• {topic}: {theme}",
@@ -12,6 +14,8 @@ NL = {
 }
 
 EN = {
+    "agreements.theme_first": "<b>The theme {theme} first</b>",
+    "agreements.other_themes": "<b>Other agreements</b>",
     "topic.no_ties": "No topics are tied to a theme yet. Type e.g. /theme energy inside a topic.",
     "topic.ties_title": "<b>Topics and themes</b>",
     "topic.tie_line": "• {topic}: {theme}",
@@ -23,6 +27,8 @@ EN = {
 }
 
 FR = {
+    "agreements.theme_first": "<b>D'abord le thème {theme}</b>",
+    "agreements.other_themes": "<b>Autres accords</b>",
     "topic.no_ties": "Aucun sujet n'est encore lié à un thème. Tapez par exemple /thema energie dans un sujet.",
     "topic.ties_title": "<b>Sujets et thèmes</b>",
     "topic.tie_line": "• {topic} : {theme}",

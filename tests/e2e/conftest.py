@@ -28,6 +28,7 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         facilitator_ids=frozenset({FACILITATOR_ID}),
         sweep_interval_seconds=3600,
+        group_messages_per_minute=100_000,
     )
 
 

@@ -90,7 +90,7 @@ async def test_agreements_link_to_an_action_and_show_under_it(world: World) -> N
     assert "Los van de actie" not in shown
 
     listing = (await c.celine.says("/acties")).text
-    assert "Groepsaankoop dakisolatie" in listing and "2 open afspraken" in listing
+    assert "Groepsaankoop dakisolatie" in listing and "open afspraken: 2" in listing
 
 
 async def test_the_status_moves_and_is_kept_in_the_history(world: World) -> None:

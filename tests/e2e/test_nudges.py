@@ -5,11 +5,13 @@ loses nor repeats a nudge."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from sqlmodel import col, select
 
 from models.agreements import Agreement, AgreementStatus
+from models.meetings import Meeting
 from models.nudges import Nudge, NudgeStatus
 from tests.e2e.harness import BRUSSELS, Chat, FakeClock, Person, Timed, World
 
@@ -228,15 +230,16 @@ async def test_a_poll_is_reminded_a_day_before_it_closes_naming_who_did_not_answ
     poll = await bart.says("/datumprikker di 6/4 14u; wo 7/4 10u")
     await bart.presses("✅", on=poll.last, row=1)
     group.skip_seen()
-    # The deadline defaults to Wednesday 31 March 12:00 (3 working days before 6 April).
-    sent = await world.run_until(local(3, 31, 13))
+    # The deadline defaults to Thursday 1 April 12:00 (3 working days before 6 April).
+    sent = await world.run_until(local(4, 1, 13))
     said = nudges(sent, group)
     reminder = next(item for item in said if "sluit" in item.text)
-    assert reminder.at == local(3, 30, 12)
+    assert reminder.at == local(3, 31, 12)
+    assert "donderdag 1 april 2027 12:00" in reminder.text
     assert "Lennik, Pajottegem, Pepingen" in reminder.text
     assert "Bever" not in reminder.text
     # At the deadline the poll closes by itself, exactly at noon.
-    closing = [item for item in said if item.at == local(3, 31, 12)]
+    closing = [item for item in said if item.at == local(4, 1, 12)]
     assert closing, "the poll did not close at its deadline"
 
 
@@ -260,20 +263,36 @@ async def test_a_meeting_is_reminded_the_working_day_before_and_an_hour_before(
     assert "19:30" in meeting[1].text
 
 
-async def test_a_moved_meeting_is_reminded_at_its_new_time_only(world: World) -> None:
-    group, _, lies = await pajottenland(world)
+async def test_an_item_closed_behind_the_planners_back_is_not_nudged(world: World) -> None:
+    """The sweep looks at the item again when a nudge falls due, whatever the rows say."""
+    group, bart, lies = await pajottenland(world)
     await lies.says("/vergadering di 20/4 19u30 #Lennik")
+    await bart.says("/afspraak Offertes opvragen @bart_bever tegen di 30/3")
     async with await world.session() as session:
-        from models.meetings import Meeting  # noqa: PLC0415
-
         meeting = (await session.exec(select(Meeting))).one()
         meeting.cancelled_at = world.clock.now()
-        session.add(meeting)
-        from scheduler.replan import replan_meeting  # noqa: PLC0415
-
-        cluster = await session.get(__import__("models.clusters").clusters.Cluster, meeting.cluster_id)
-        assert cluster is not None
-        await replan_meeting(session, cluster=cluster, meeting=meeting, now=world.clock.now())
+        agreement = (await session.exec(select(Agreement))).one()
+        agreement.status = AgreementStatus.DONE
+        session.add_all([meeting, agreement])
         await session.commit()
-    sent = nudges(await world.run_until(local(4, 20, 21)), group)
-    assert not [item for item in sent if "ergadering" in item.text]
+    assert nudges(await world.run_until(local(4, 21, 12)), group) == []
+    async with await world.session() as session:
+        skipped = (
+            await session.exec(select(Nudge).where(Nudge.status == NudgeStatus.CANCELLED))
+        ).all()
+    assert {row.last_error for row in skipped} >= {
+        "skipped: meeting cancelled",
+        "skipped: agreement done",
+    }
+
+
+async def test_the_job_queue_runs_the_sweep_by_itself(world: World) -> None:
+    group, bart, _ = await pajottenland(world)
+    await bart.says("/afspraak Offertes opvragen @bart_bever tegen di 30/3")
+    group.skip_seen()
+    await world.stop()
+    world.settings = replace(world.settings, sweep_interval_seconds=0.2)
+    world.clock.advance_to(local(3, 25, 9, 5))
+    await world.start()
+    message = await group.next_message(timeout=10)
+    assert "Herinnering" in message.text and "Offertes opvragen" in message.text

@@ -19,7 +19,7 @@ from tests.e2e.cockpit import add_meeting, add_open_poll, cluster_row, cluster_w
 from tests.e2e.harness import FACILITATOR_ID, Chat, Person, World
 
 BART_ID = 5_550_001_234
-NAME, USERNAME = "Bart Peeters", "bart_peeters"
+NAME, USERNAME = "Bart Peeters-Dupré", "bart_peeters"
 
 
 async def everything_stored(world: World) -> list[tuple[str, str, Any]]:
@@ -45,7 +45,7 @@ def traces_of_bart(values: list[tuple[str, str, Any]]) -> list[tuple[str, str, A
             value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
         )
         lowered = text.lower()
-        if any(part in lowered for part in ("bart peeters", "peeters", USERNAME, str(BART_ID))):
+        if any(part in lowered for part in ("bart peeters", "peeters", "dupré", USERNAME, str(BART_ID))):
             traces.append((table, column, value))
     return traces
 
@@ -56,20 +56,20 @@ async def bart_everywhere(world: World) -> tuple[Chat, Chat, Person]:
         world, "Klimaatcluster Pajottenland", ["Pajottegem", "Bever", "Pepingen", "Lennik"]
     )
     leuven = await cluster_with(world, "Klimaatcluster Leuven", ["Herent", "Bertem"])
-    bart = person(pajot, BART_ID, "Bart", "Peeters", USERNAME)
+    bart = person(pajot, BART_ID, "Bart", "Peeters-Dupré", USERNAME)
     sofie = pajot.person("Sofie", username="sofie_bever")
     await bart.says("/gemeente Pajottegem")
     await bart.says("/afspraak Klimaattafel in één wijk organiseren @bart_peeters tegen 16/12")
     await bart.says("/afspraak Campagnetekst voor elk infoblad #Bever tegen 14/12")
-    await sofie.says("/afspraak Bart Peeters belt de aannemer @bart_peeters #Bever tegen 18/12")
+    await sofie.says(f"/afspraak {NAME} belt de aannemer @bart_peeters #Bever tegen 18/12")
     await bart.says("/leerpunt Bel de aannemer zelf, dat gaat sneller #energie")
     await add_meeting(
         world,
         pajot,
         starts_at=local(2026, 11, 24, 14, 0),
         host="Lennik",
-        minutes=f'Aanwezig: <a href="tg://user?id={BART_ID}">Bart Peeters</a>, Sofie\n'
-        "Bart Peeters stelt de groepsaankoop voor.",
+        minutes=f'Aanwezig: <a href="tg://user?id={BART_ID}">{NAME}</a>, Sofie\n'
+        f"{NAME} stelt de groepsaankoop voor.",
     )
     await add_open_poll(world, pajot, deadline=local(2026, 12, 4, 12, 0))
     cluster = await cluster_row(world, pajot)
