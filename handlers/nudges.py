@@ -446,11 +446,12 @@ async def press(turn: Turn) -> None:
         answer = turn.t("nudges.later_answer", number=number, date=date)
         posted = turn.t("nudges.later_posted", number=number, date=date, who=mention(member))
     await replan_agreement(turn.session, cluster=cluster, agreement=agreement, now=turn.now)
-    await query.answer(_plain(answer))
+    # The change stands whatever Telegram says to these two; the reply below confirms it.
     try:
+        await query.answer(_plain(answer))
         await query.edit_message_reply_markup(reply_markup=None)
-    except TelegramError:  # too old to edit, or already without buttons: the reply says it
-        log.info("could not remove the buttons of a nudge", exc_info=True)
+    except TelegramError:
+        log.info("could not answer a nudge button or remove its buttons", exc_info=True)
     await turn.reply(posted)
 
 

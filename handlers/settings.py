@@ -132,7 +132,7 @@ def _digest_change(
 ) -> tuple[Schedule, str]:
     if not folded:
         raise DomainError("settings.digest_usage")
-    if folded == [folded[0]] and folded[0] in _OFF:
+    if len(folded) == 1 and folded[0] in _OFF:
         return dataclasses.replace(current, digest_weekday=None), "settings.done_digest_off"
     if len(folded) == 1 and folded[0] in _HERE:
         return dataclasses.replace(current, digest_thread_id=thread_id), (

@@ -19,7 +19,7 @@ async def next_number(session: AsyncSession, cluster_id: int, counter: str) -> i
     if counter not in COUNTERS:
         raise ValueError(f"unknown counter {counter}")
     column = getattr(Cluster, counter)
-    result = await session.execute(
+    result = await session.exec(
         update(Cluster)
         .where(Cluster.id == cluster_id)  # type: ignore[arg-type]
         .values({counter: column + 1})

@@ -96,9 +96,12 @@ async def test_klaar_under_a_nudge_completes_it_and_the_nudges_stop(world: World
     sent = await world.run_until(local(3, 25, 12))
     (reminder,) = nudges(sent, group)
 
-    refused = await lies.presses("✅", on=reminder.message)
+    refused = await lies.presses("✅", on=reminder.message)  # Lies is of Lennik, not Bever
     assert refused.answer is not None and refused.answer.get("show_alert")
+    assert "eigenaar" in refused.answer["text"] and "coördinator" in refused.answer["text"]
     assert refused.messages == []
+    refused = await lies.presses("⏰", on=reminder.message)
+    assert refused.answer is not None and "uitstellen mag" in refused.answer["text"]
     assert await agreement_status(world, 1) == AgreementStatus.OPEN
 
     pressed = await bart.presses("✅", on=reminder.message)
@@ -296,3 +299,21 @@ async def test_the_job_queue_runs_the_sweep_by_itself(world: World) -> None:
     await world.start()
     message = await group.next_message(timeout=10)
     assert "Herinnering" in message.text and "Offertes opvragen" in message.text
+
+
+async def test_an_owner_without_username_is_mentioned_so_she_is_notified(world: World) -> None:
+    group, bart, lies = await pajottenland(world)
+    await bart.says("/afspraak Zaal reserveren Lies tegen di 30/3", mentions={"Lies": lies})
+    (reminder,) = nudges(await world.run_until(local(3, 25, 12)), group)
+    assert f'Voor: <a href="tg://user?id={lies.id}">Lies</a> (Lennik)' in reminder.message.html
+    pressed = await lies.presses("✅", on=reminder.message)
+    assert "Afspraak 1 is klaar" in pressed.text
+
+
+async def test_a_group_admin_may_use_the_buttons_as_a_coordinator(world: World) -> None:
+    group, bart, _ = await pajottenland(world)
+    await bart.says("/afspraak Offertes opvragen @bart_bever tegen di 30/3")
+    (reminder,) = nudges(await world.run_until(local(3, 25, 12)), group)
+    schepen = group.person("Sofie", admin=True)  # a Telegram admin, never made coordinator
+    pressed = await schepen.presses("⏰", on=reminder.message)
+    assert "uitgesteld tot dinsdag 6 april 2027" in pressed.text

@@ -20,6 +20,7 @@ from tests.e2e.harness import FACILITATOR_ID, Chat, Person, World
 
 BART_ID = 5_550_001_234
 NAME, USERNAME = "Bart Peeters-Dupré", "bart_peeters"
+TRACES = ("bart peeters", "peeters", "dupré", USERNAME, str(BART_ID))
 
 
 async def everything_stored(world: World) -> list[tuple[str, str, Any]]:
@@ -45,7 +46,7 @@ def traces_of_bart(values: list[tuple[str, str, Any]]) -> list[tuple[str, str, A
             value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
         )
         lowered = text.lower()
-        if any(part in lowered for part in ("bart peeters", "peeters", "dupré", USERNAME, str(BART_ID))):
+        if any(part in lowered for part in TRACES):
             traces.append((table, column, value))
     return traces
 
