@@ -4,9 +4,6 @@ them by theme with their status and open agreements."""
 from __future__ import annotations
 
 import difflib
-from typing import Any
-
-from telegram.ext import Application
 
 from handlers.agreements import render_register
 from handlers.arguments import (
@@ -19,6 +16,7 @@ from handlers.arguments import (
     resolve_arguments,
     theme_of,
 )
+from handlers.runtime import App
 from handlers.topics import topic_theme
 from handlers.turn import Turn, command
 from models import actions, agreements
@@ -247,5 +245,5 @@ async def list_actions(turn: Turn) -> None:
     await turn.reply("\n".join(lines))
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: App) -> None:
     app.add_handlers([command("actie", action), command("acties", list_actions)])

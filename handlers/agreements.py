@@ -14,7 +14,6 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from telegram import Message
-from telegram.ext import Application
 
 from handlers.arguments import (
     TextMention,
@@ -29,6 +28,7 @@ from handlers.dates import DateParseError
 from handlers.i18n import Html
 from handlers.menu import spec
 from handlers.render import long_date, long_datetime, mention, plain_name
+from handlers.runtime import App
 from handlers.topics import topic_theme
 from handlers.turn import Turn, command
 from models import agreements
@@ -465,7 +465,7 @@ def _shown(turn: Turn, name: str) -> str:
     return spec(name).shown_name(turn.lang)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: App) -> None:
     app.add_handlers(
         [
             command("afspraak", record_agreement),

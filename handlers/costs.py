@@ -6,9 +6,8 @@ here the arguments are read and the shares written the Belgian way.
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
 from handlers.render import euro
+from handlers.runtime import App
 from handlers.turn import Turn, command
 from models.clusters import fold, municipalities_of
 from models.costs import Share, parse_amount, split_equal, split_weighted, vat_cents
@@ -125,5 +124,5 @@ def _share_line(turn: Turn, share: Share, inhabitants: dict[str, int]) -> str:
     )
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handlers([command("kosten", costs)])

@@ -12,10 +12,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram.ext import Application
 
 from handlers.i18n import Html, t
 from handlers.render import long_date, long_datetime, plain_name, short_date
+from handlers.runtime import App
 from handlers.turn import Turn, command
 from models.actions import ActionStatus, list_actions
 from models.agreements import Agreement, Register, Scope, is_overdue, list_agreements
@@ -169,5 +169,5 @@ async def show_digest(turn: Turn) -> None:
     )
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: App) -> None:
     app.add_handler(command("overzicht", show_digest))

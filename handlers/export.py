@@ -18,13 +18,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InputFile
-from telegram.ext import Application
 
 from handlers.facilitator import action_status_label
 from handlers.i18n import has
 from handlers.ics import IcsEvent, build_calendar, meeting_uid
 from handlers.lessons import theme_label
 from handlers.render import long_date, long_datetime, short_time
+from handlers.runtime import App
 from handlers.turn import Turn, command
 from models import reports
 from models.actions import ActionStatus, Theme
@@ -446,5 +446,5 @@ async def export(turn: Turn) -> None:
         )
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handlers([command("export", export)])

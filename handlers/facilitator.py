@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
-from telegram.ext import Application
 
 from handlers.i18n import Html, has, t
 from handlers.render import long_date, long_datetime, plain_name
+from handlers.runtime import App
 from handlers.sending import Undeliverable, send
 from handlers.turn import Turn, button, command
 from models import reports
@@ -289,7 +289,7 @@ async def broadcast(turn: Turn) -> None:
     await turn.reply("\n".join(lines))
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handlers(
         [
             command("clusters", clusters_overview),

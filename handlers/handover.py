@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from telegram.ext import Application
-
 from handlers.onboarding import mentioned_member
 from handlers.render import long_date, long_datetime, mention, plain_name, weekday_name
+from handlers.runtime import App
 from handlers.turn import Turn, command
 from models import clusters, reports
 from models.audit import record
@@ -117,5 +116,5 @@ async def handover(turn: Turn) -> None:
     await turn.reply("\n".join(lines))
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handlers([command("overdracht", handover)])

@@ -11,11 +11,11 @@ import re
 from collections import defaultdict
 
 from sqlmodel import select
-from telegram.ext import Application
 
 from handlers.arguments import theme_of
 from handlers.i18n import has, t
 from handlers.render import plain_name, short_date
+from handlers.runtime import App
 from handlers.turn import Turn, command
 from models import reports
 from models.actions import Theme
@@ -174,7 +174,7 @@ async def list_lessons(turn: Turn) -> None:
     await turn.reply("\n".join(lines))
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handlers(
         [
             command("leerpunt", record_lesson_learned),

@@ -13,12 +13,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import Application
 
 from handlers.dates import DateParseError, split_leading_when
 from handlers.i18n import Html, t
 from handlers.ics import IcsEvent, build_calendar, meeting_uid
 from handlers.render import long_date, long_datetime, plain_name
+from handlers.runtime import App
 from handlers.sending import Undeliverable
 from handlers.turn import Turn, command
 from models import meetings
@@ -306,7 +306,7 @@ async def _members_by_id(session: AsyncSession, ids: Any) -> dict[int, Member]:
     return {m.id: m for m in rows.all() if m.id is not None}
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: App) -> None:
     app.add_handler(command("vergadering", plan))
     app.add_handler(command("vergaderingen", upcoming))
     app.add_handler(command("agenda", agenda))

@@ -27,7 +27,7 @@ from handlers import polls, sending
 from handlers.digest import render_digest
 from handlers.i18n import Html, t
 from handlers.render import long_date, long_datetime, mention, short_time
-from handlers.runtime import Runtime, runtime_of
+from handlers.runtime import App, Runtime, runtime_of
 from handlers.turn import Turn, button
 from models import agreements
 from models.agreements import Agreement, AgreementStatus
@@ -474,5 +474,5 @@ async def open_agreements_with_due_date(
     return list(result.all())
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: App) -> None:
     app.add_handler(button(BUTTON_PREFIX, press, role=Role.MEMBER))

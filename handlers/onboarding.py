@@ -7,12 +7,12 @@ import re
 
 from telegram import ChatMemberUpdated, MessageEntity, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.ext import Application, ChatMemberHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import ChatMemberHandler, ContextTypes, MessageHandler, filters
 
 from handlers.i18n import Html, t
 from handlers.menu import visible
 from handlers.render import plain_name
-from handlers.runtime import runtime_of
+from handlers.runtime import App, runtime_of
 from handlers.turn import Turn, command
 from models import clusters
 from models.clusters import Member, Role
@@ -68,7 +68,7 @@ async def help_(turn: Turn) -> None:
 
 
 def _help_text(turn: Turn) -> str:
-    lines = [turn.t("help.title")]
+    lines: list[str] = [turn.t("help.title")]
     for spec in visible(private=turn.is_private, role=turn.role):
         lines.append(f"/{spec.shown_name(turn.lang)} — {turn.t('cmd.' + spec.name)}")
     return "\n".join(lines)
@@ -301,7 +301,7 @@ async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             log.info("cluster moved from chat %s to %s", old, new)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: App) -> None:
     app.add_handlers(
         [
             command("start", start),

@@ -27,7 +27,7 @@ from handlers.dates import DateParseError, parse_when
 from handlers.i18n import Html, t
 from handlers.meetings import send_invitation
 from handlers.render import long_datetime, plain_name, short_date, short_time
-from handlers.runtime import runtime_of
+from handlers.runtime import App, runtime_of
 from handlers.sending import send
 from handlers.turn import Turn, button, command
 from models import meetings
@@ -448,7 +448,7 @@ def _plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))[:200]
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: App) -> None:
     app.add_handler(command("datumprikker", open_poll))
     app.add_handler(command("sluit", close))
     app.add_handler(button(PREFIX, press))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
-from telegram.ext import Application
 
+from handlers.runtime import App
 from handlers.turn import Turn, button, command
 from models.clusters import Role
 from models.privacy import erase_user, personal_data, stores_anything
@@ -89,7 +89,7 @@ async def forget_pressed(turn: Turn) -> None:
     )
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handlers(
         [
             command("privacy", privacy),

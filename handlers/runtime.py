@@ -6,10 +6,15 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from telegram.ext import Application
+
 from models.db import SessionMaker
 from scheduler.clock import Clock
 
 RUNTIME_KEY = "runtime"
+
+# The Application with python-telegram-bot's default context types, as every module uses it.
+App = Application[Any, Any, Any, Any, Any, Any]
 
 
 @dataclass

@@ -16,12 +16,12 @@ import unicodedata
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram.ext import Application
 
 from handlers.dates import DateParseError, parse_when
 from handlers.i18n import Html
 from handlers.nudges import open_agreements_with_due_date
 from handlers.render import weekday_name
+from handlers.runtime import App
 from handlers.turn import Turn, command
 from models.clusters import Cluster
 from models.errors import DomainError
@@ -297,5 +297,5 @@ def _confirmation(turn: Turn, schedule: Schedule) -> dict[str, Any]:
     }
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: App) -> None:
     app.add_handler(command("instellingen", settings))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import ContextTypes, MessageHandler, filters
 
 from handlers.arguments import theme_of
-from handlers.runtime import runtime_of
+from handlers.runtime import App, runtime_of
 from handlers.turn import Turn, command
 from models import topics
 from models.clusters import Role, get_cluster
@@ -95,7 +95,7 @@ async def topic_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await session.commit()
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: App) -> None:
     app.add_handlers(
         [
             command("thema", theme),

@@ -341,7 +341,7 @@ async def _scrub_everywhere(session: AsyncSession, needles: _Needles) -> None:
                 condition = or_(*(column.ilike(_contains(t), escape="!") for t in needles.texts))
             else:
                 continue
-            rows = (await session.execute(core_select(*keys, column).where(condition))).all()
+            rows = (await session.exec(core_select(*keys, column).where(condition))).all()  # type: ignore[call-overload]
             for row in rows:
                 *key_values, value = row
                 if isinstance(column.type, JSON):

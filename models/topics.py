@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, UniqueConstraint
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
@@ -65,6 +65,6 @@ async def theme_of(session: AsyncSession, *, cluster_id: int, thread_id: int | N
 
 async def topics_of(session: AsyncSession, *, cluster_id: int) -> list[Topic]:
     result = await session.exec(
-        select(Topic).where(Topic.cluster_id == cluster_id).order_by(Topic.thread_id)
+        select(Topic).where(Topic.cluster_id == cluster_id).order_by(col(Topic.thread_id))
     )
     return list(result.all())

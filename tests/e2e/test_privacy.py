@@ -27,8 +27,9 @@ async def everything_stored(world: World) -> list[tuple[str, str, Any]]:
     """Every value in every column of every table."""
     found = []
     async with world.runtime.sessions() as session:
+        connection = await session.connection()
         for table in SQLModel.metadata.sorted_tables:
-            for row in (await session.execute(core_select(table))).mappings():
+            for row in (await connection.execute(core_select(table))).mappings():
                 found += [(table.name, column, value) for column, value in row.items()]
     return found
 

@@ -50,7 +50,7 @@ async def test_theme_tied_to_a_topic_by_a_coordinator(world: World) -> None:
 
 
 async def test_topic_without_ties_says_how(world: World) -> None:
-    group, fien = await forum_cluster(world)
+    _, fien = await forum_cluster(world)
     assert "/thema energie" in (await fien.says("/thema")).text
 
 
