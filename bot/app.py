@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 
 from bot.config import Settings
 from handlers import (
@@ -29,7 +28,7 @@ from handlers import (
 )
 from handlers import settings as schedule_settings
 from handlers.errors import on_error
-from handlers.runtime import RUNTIME_KEY, Runtime
+from handlers.runtime import RUNTIME_KEY, App, Runtime
 from models.db import create_engine, session_maker
 from scheduler import jobs
 from scheduler.clock import Clock, SystemClock
@@ -39,9 +38,7 @@ log = logging.getLogger(__name__)
 ENGINE_KEY = "engine"
 
 
-def build_application(
-    settings: Settings, *, clock: Clock | None = None
-) -> Application[Any, Any, Any, Any, Any, Any]:
+def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
     """Wire settings, database, handlers and jobs into a ready-to-run Application."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required")
@@ -76,7 +73,7 @@ def build_application(
     app = builder.build()
     engine = create_engine(settings.database_url)
     app.bot_data[ENGINE_KEY] = engine
-    app.bot_data[RUNTIME_KEY] = Runtime(
+    runtime = Runtime(
         sessions=session_maker(engine),
         clock=clock or SystemClock(),
         facilitator_ids=settings.facilitator_ids,
@@ -84,6 +81,7 @@ def build_application(
         default_language=settings.default_language,
         project_price_eur=settings.project_price_eur,
     )
+    app.bot_data[RUNTIME_KEY] = runtime
     # Order matters only within a group; each capability registers its own handlers.
     onboarding.register(app)
     topics.register(app)
@@ -102,7 +100,6 @@ def build_application(
     schedule_settings.register(app)
     app.add_error_handler(on_error)
     # The sweep gets its deliver callable from handlers/ here: scheduler/ never imports it.
-    runtime = app.bot_data[RUNTIME_KEY]
     jobs.register(
         app,
         deliver=nudges.make_deliver(app),
@@ -113,11 +110,11 @@ def build_application(
     return app
 
 
-async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def _post_init(app: App) -> None:
     await commands_menu.publish(app.bot)
 
 
-async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def _post_shutdown(app: App) -> None:
     engine = app.bot_data.get(ENGINE_KEY)
     if engine is not None:
         await engine.dispose()

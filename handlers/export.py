@@ -28,7 +28,7 @@ from handlers.runtime import App
 from handlers.turn import Turn, command
 from models import reports
 from models.actions import ActionStatus, Theme
-from models.agreements import AgreementStatus
+from models.agreements import AgreementStatus, is_overdue, local_today
 from models.audit import AuditEvent
 from models.clusters import Cluster
 from models.errors import DomainError
@@ -108,7 +108,7 @@ def agreements_csv(records: Sequence[ClusterRecords], text: Text, now: dt.dateti
     for record in records:
         cluster = record.cluster
         tz = ZoneInfo(cluster.timezone)
-        today = reports.local_today(cluster, now)
+        today = local_today(cluster, now)
         names = record.municipality_names
         actions = record.actions_by_id
         for agreement in record.agreements:
@@ -130,7 +130,7 @@ def agreements_csv(records: Sequence[ClusterRecords], text: Text, now: dt.dateti
                     agreement.due_date.isoformat() if agreement.due_date else "",
                     _status(text, agreement.status),
                     _day(agreement.closed_at, tz),
-                    text("export.yes") if reports.is_overdue(agreement, today) else "",
+                    text("export.yes") if is_overdue(agreement, today) else "",
                     _history(record.history.get(("agreement", agreement.id or 0), []), text, tz),
                 ]
             )

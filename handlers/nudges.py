@@ -9,15 +9,12 @@ into the item's topic.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
@@ -26,7 +23,7 @@ from telegram.ext import Application
 from handlers import polls, sending
 from handlers.digest import render_digest
 from handlers.i18n import Html, t
-from handlers.render import long_date, long_datetime, mention, short_time
+from handlers.render import callback_text, long_date, long_datetime, mention, short_time
 from handlers.runtime import App, Runtime, runtime_of
 from handlers.turn import Turn, button
 from models import agreements
@@ -448,30 +445,11 @@ async def press(turn: Turn) -> None:
     await replan_agreement(turn.session, cluster=cluster, agreement=agreement, now=turn.now)
     # The change stands whatever Telegram says to these two; the reply below confirms it.
     try:
-        await query.answer(_plain(answer))
+        await query.answer(callback_text(answer))
         await query.edit_message_reply_markup(reply_markup=None)
     except TelegramError:
         log.info("could not answer a nudge button or remove its buttons", exc_info=True)
     await turn.reply(posted)
-
-
-def _plain(text: str) -> str:
-    """Callback answers are plain text of at most 200 characters."""
-    return html.unescape(re.sub(r"<[^>]+>", "", text))[:200]
-
-
-async def open_agreements_with_due_date(
-    session: AsyncSession, *, cluster: Cluster
-) -> list[Agreement]:
-    """What a change of schedule settings must re-plan."""
-    result = await session.exec(
-        select(Agreement).where(
-            Agreement.cluster_id == cluster.id,
-            Agreement.status == AgreementStatus.OPEN,
-            col(Agreement.due_date).is_not(None),
-        )
-    )
-    return list(result.all())
 
 
 def register(app: App) -> None:

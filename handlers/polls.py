@@ -26,7 +26,7 @@ from telegram.ext import Application, ContextTypes
 from handlers.dates import DateParseError, parse_when
 from handlers.i18n import Html, t
 from handlers.meetings import send_invitation
-from handlers.render import long_datetime, plain_name, short_date, short_time
+from handlers.render import callback_text, long_datetime, plain_name, short_date, short_time
 from handlers.runtime import App, runtime_of
 from handlers.sending import send
 from handlers.turn import Turn, button, command
@@ -417,7 +417,7 @@ async def press(turn: Turn) -> None:
         closed = await _close(
             turn.session, cluster=cluster, poll=poll, by=turn.member, now=turn.now
         )
-        await query.answer(_plain(turn.t("poll.closing")))
+        await query.answer(callback_text(turn.t("poll.closing")))
         await _announce(
             turn.context.bot, turn.session, cluster=cluster, closed=closed, now=turn.now
         )
@@ -437,15 +437,10 @@ async def press(turn: Turn) -> None:
     await turn.session.commit()
     key = "poll.vote_recorded" if changed else "poll.vote_unchanged"
     when = long_datetime(option.starts_at, turn.lang, turn.tz)
-    await query.answer(_plain(turn.t(key, mark=MARKS[answer], when=when)))
+    await query.answer(callback_text(turn.t(key, mark=MARKS[answer], when=when)))
     if changed:
         assert poll.id is not None
         schedule_refresh(turn.context.application, poll.id)
-
-
-def _plain(text: str) -> str:
-    """Callback answers are plain text of at most 200 characters."""
-    return html.unescape(re.sub(r"<[^>]+>", "", text))[:200]
 
 
 def register(app: App) -> None:

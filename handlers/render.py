@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
@@ -71,6 +72,11 @@ def plain_name(member: Member | None, fallback: str = "?") -> str:
     if member is None or member.erased:
         return fallback
     return member.name or (f"@{member.username}" if member.username else fallback)
+
+
+def callback_text(text: str) -> str:
+    """Callback answers are plain text of at most 200 characters: the catalogue's HTML goes."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))[:200]
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:

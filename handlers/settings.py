@@ -19,10 +19,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.dates import DateParseError, parse_when
 from handlers.i18n import Html
-from handlers.nudges import open_agreements_with_due_date
 from handlers.render import weekday_name
 from handlers.runtime import App
 from handlers.turn import Turn, command
+from models import agreements
 from models.clusters import Cluster
 from models.errors import DomainError
 from models.meetings import open_polls, upcoming_meetings
@@ -257,7 +257,7 @@ def describe(turn: Turn, schedule: Schedule) -> str:
 
 async def replan_cluster(session: AsyncSession, *, cluster: Cluster, now: dt.datetime) -> None:
     """Every pending nudge of the cluster, planned anew under its current settings."""
-    for agreement in await open_agreements_with_due_date(session, cluster=cluster):
+    for agreement in await agreements.open_agreements_with_due_date(session, cluster=cluster):
         await replan_agreement(session, cluster=cluster, agreement=agreement, now=now)
     for poll in await open_polls(session, cluster=cluster):
         await replan_poll(session, cluster=cluster, poll=poll, now=now)

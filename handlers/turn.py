@@ -8,9 +8,7 @@ Handlers are written as `async def name(turn: Turn) -> None` and wired with `com
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +29,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from handlers.dates import DateParseError
 from handlers.i18n import LANGUAGES, Html, t
 from handlers.menu import CommandSpec, spec
+from handlers.render import callback_text
 from handlers.runtime import Runtime, runtime_of
 from handlers.sending import Undeliverable, send
 from models.clusters import (
@@ -259,14 +258,9 @@ async def run_turn(
 async def _refuse(turn: Turn, key: str, **params: Any) -> None:
     text = turn.t(key, **params)
     if turn.query is not None:
-        await turn.query.answer(_plain(text), show_alert=True)
+        await turn.query.answer(callback_text(text), show_alert=True)
     else:
         await turn.reply(text)
-
-
-def _plain(text: str) -> str:
-    """Callback answers are plain text of at most 200 characters."""
-    return html.unescape(re.sub(r"<[^>]+>", "", text))[:200]
 
 
 def _language(cluster: Cluster | None, user: User, runtime: Runtime) -> str:

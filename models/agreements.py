@@ -425,3 +425,17 @@ async def _audit(
         before=before,
         after=after,
     )
+
+
+async def open_agreements_with_due_date(
+    session: AsyncSession, *, cluster: Cluster
+) -> list[Agreement]:
+    """What a change of schedule settings must re-plan."""
+    result = await session.exec(
+        select(Agreement).where(
+            Agreement.cluster_id == cluster.id,
+            Agreement.status == AgreementStatus.OPEN,
+            col(Agreement.due_date).is_not(None),
+        )
+    )
+    return list(result.all())

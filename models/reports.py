@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_
 from sqlmodel import col, select
@@ -21,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
 from models.actions import Action, ActionMunicipality
-from models.agreements import Agreement, AgreementKind, AgreementStatus
+from models.agreements import Agreement, AgreementKind, AgreementStatus, is_overdue, local_today
 from models.audit import AuditEvent
 from models.clusters import Cluster, ClusterStatus, Member, Municipality, Role
 from models.lessons import Lesson
@@ -30,19 +29,6 @@ from models.meetings import AgendaItem, Meeting, MeetingPoll, PollStatus
 QUIET_DAYS = 21
 
 T = TypeVar("T")
-
-
-def local_today(cluster: Cluster, now: dt.datetime) -> dt.date:
-    """Overdue is judged by the cluster's own calendar day, not UTC's."""
-    return now.astimezone(ZoneInfo(cluster.timezone)).date()
-
-
-def is_overdue(agreement: Agreement, today: dt.date) -> bool:
-    return (
-        agreement.status == AgreementStatus.OPEN
-        and agreement.due_date is not None
-        and agreement.due_date < today
-    )
 
 
 # --- which clusters ---------------------------------------------------------------------------
