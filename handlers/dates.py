@@ -542,6 +542,7 @@ def _calendar_date(words: list[str]) -> _DateRule | None:
                 given_weekday=_WEEKDAY_KEYS[given],
                 actual_weekday=_WEEKDAY_KEYS[found.weekday()],
                 date=f"{found.day}/{found.month}/{found.year}",
+                short=f"{found.day}/{found.month}",
             )
         return found
 

@@ -215,7 +215,10 @@ def describe(turn: Turn, schedule: Schedule) -> str:
     if schedule.digest_weekday is None:
         digest = turn.t("settings.digest_off")
     else:
-        if schedule.digest_thread_id is None:
+        chat = turn.update.effective_chat
+        if chat is not None and not chat.is_forum:
+            where = turn.t("settings.where_group")
+        elif schedule.digest_thread_id is None:
             where = turn.t("settings.where_general")
         elif schedule.digest_thread_id == turn.thread_id:
             where = turn.t("settings.where_here")

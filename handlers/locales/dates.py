@@ -16,7 +16,7 @@ NL = {
     "date.bad_time": "Het uur “{text}” bestaat niet. Schrijf bijvoorbeeld 14u, 14u30 of 9:15.",
     "date.weekday_mismatch": (
         "{date} valt op een {actual_weekday}, niet op een {given_weekday}. Kijk de datum na of "
-        "laat de weekdag weg, bijvoorbeeld 17/3."
+        "laat de weekdag weg, bijvoorbeeld {short}."
     ),
     "date.out_of_range": (
         "De datum “{text}” ligt te ver weg. Kies een datum binnen enkele jaren, bijvoorbeeld "
@@ -42,7 +42,7 @@ EN = {
     "date.bad_time": "“{text}” is not a valid time. Write for example 14:00, 2:30pm or 9am.",
     "date.weekday_mismatch": (
         "{date} is a {actual_weekday}, not a {given_weekday}. Check the date or leave out the "
-        "weekday, for example 17/3."
+        "weekday, for example {short}."
     ),
     "date.out_of_range": (
         "The date “{text}” is too far away. Pick a date within a few years, for example in 2 weeks."
@@ -68,7 +68,7 @@ FR = {
     "date.bad_time": "L'heure « {text} » n'existe pas. Écrivez par exemple 14h, 14h30 ou 9:15.",
     "date.weekday_mismatch": (
         "Le {date} est un {actual_weekday}, pas un {given_weekday}. Vérifiez la date ou "
-        "omettez le jour, par exemple 17/3."
+        "omettez le jour, par exemple {short}."
     ),
     "date.out_of_range": (
         "La date « {text} » est trop lointaine. Choisissez une date dans les prochaines années, "

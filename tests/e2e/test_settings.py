@@ -66,7 +66,7 @@ async def stored(world: World) -> dict[str, Any]:
 async def test_the_settings_are_shown_with_their_defaults(world: World) -> None:
     _, fien, _ = await cluster(world)
     text = (await fien.says("/instellingen")).text
-    assert "Weekoverzicht: maandag om 09:00, in General" in text
+    assert "Weekoverzicht: maandag om 09:00, in de groep" in text
     assert "Herinneringen: aan" in text
     assert "2 werkdag(en) voor de deadline" in text
     assert "Stille uren: 18:00–08:00" in text

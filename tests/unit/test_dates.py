@@ -265,6 +265,7 @@ def test_a_weekday_that_does_not_match_names_both_days_and_the_date() -> None:
         "given_weekday": "date.weekday.tuesday",
         "actual_weekday": "date.weekday.wednesday",
         "date": "17/3/2027",
+        "short": "17/3",
     }
     assert catalogue.NL[error.key].format(**error.localized_params("nl")) == (
         "17/3/2027 valt op een woensdag, niet op een dinsdag. Kijk de datum na of laat de "
