@@ -42,7 +42,7 @@ async def test_facilitator_hands_over_with_a_checklist_of_the_clusters_state(
     assert "Overdracht van cluster Klimaatcluster Leuven" in text
     assert "An is nu coördinator" in text
     assert '<a href="tg://user?id=' in reply.last.html  # An is notified
-    assert "Open afspraken: 2, waarvan 1 te laat (1)" in text
+    assert "Open afspraken: 2, waarvan 1 te laat (nr. 1)" in text
     assert "Er is geen vergadering gepland" in text and "/datumprikker" in text
     assert "Wekelijks overzicht: elke maandag om 09:00" in text
     assert "Herinneringen: 2 werkdagen voor de deadline; stil van 18:00 tot 08:00" in text
