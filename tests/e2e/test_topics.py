@@ -139,3 +139,16 @@ async def test_the_digest_goes_to_general_or_the_chosen_topic(world: World) -> N
     sent = await world.run_until(dt.datetime(2026, 12, 7, 9, 30))
     digests = [t.message for t in sent if t.message.chat_id == group.id]
     assert digests and all(m.thread_id == board for m in digests)
+
+
+async def test_a_button_under_a_nudge_answers_in_the_nudges_topic(world: World) -> None:
+    group, fien = await forum_cluster(world)
+    energy = await group.create_topic(fien, "Energie")
+    an = group.person("An", username="an_herent")
+    await an.says("/gemeente Herent")
+    await an.says("/afspraak Offertes opvragen @an_herent tegen di 1/12", thread=energy)
+    sent = await world.run_until(dt.datetime(2026, 11, 27, 12, 0))
+    nudge = next(t.message for t in sent if "Offertes" in t.message.text)
+    pressed = await an.presses("✅", on=nudge)
+    assert pressed.messages and all(m.thread_id == energy for m in pressed.messages)
+    assert "Afspraak 1 is klaar" in pressed.text
