@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 LANGUAGES = ("nl", "en", "fr")
 
@@ -41,7 +41,8 @@ class Settings:
         """Read settings; `.env` fills in what the environment leaves unset."""
         if env is None:
             if dotenv:
-                load_dotenv(override=False)
+                # From the working directory, where the operator keeps `.env`, not the package's.
+                load_dotenv(find_dotenv(usecwd=True), override=False)
             env = os.environ
 
         def get(name: str) -> str | None:

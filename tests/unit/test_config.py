@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.config import ConfigError, Settings
@@ -57,3 +59,18 @@ def test_database_urls_map_to_async_drivers() -> None:
     assert async_url("postgres://u@h/db").drivername == "postgresql+asyncpg"
     with pytest.raises(DatabaseUrlError):
         async_url("mysql://u@h/db")
+
+
+def test_dotenv_in_the_working_directory_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=42:from-dotenv\nFACILITATOR_IDS=7\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.delenv("FACILITATOR_IDS", raising=False)
+    settings = Settings.from_env()
+    assert settings.token == "42:from-dotenv"
+    assert settings.facilitator_ids == frozenset({7})
+    # load_dotenv wrote to os.environ directly: take the values out again.
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN")
+    monkeypatch.delenv("FACILITATOR_IDS")
