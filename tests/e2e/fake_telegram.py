@@ -54,6 +54,7 @@ class Fault:
     description: str
     parameters: dict[str, Any] | None = None
     delay: float = 0.0
+    drop: bool = False  # close the connection without an answer, as a network failure does
 
 
 @dataclass
@@ -241,10 +242,15 @@ class FakeTelegram:
         parameters: dict[str, Any] | None = None,
         times: int = 1,
         delay: float = 0.0,
+        drop: bool = False,
     ) -> None:
         self.faults.setdefault(method, []).extend(
-            Fault(status, description, parameters, delay) for _ in range(times)
+            Fault(status, description, parameters, delay, drop) for _ in range(times)
         )
+
+    def drop_next(self, method: str, *, times: int = 1) -> None:
+        """The next calls of `method` lose their connection: the client sees a network error."""
+        self.fail_next(method, 0, "connection dropped", times=times, drop=True)
 
     def take_rejections(self) -> list[tuple[str, str]]:
         """The errors the fake answered so far, forgotten so the test's end check passes;
@@ -267,6 +273,10 @@ class FakeTelegram:
             fault = faults.pop(0)
             if fault.delay:
                 await asyncio.sleep(fault.delay)
+            if fault.drop:
+                assert request.transport is not None
+                request.transport.close()
+                raise ConnectionResetError("dropped by the fake")
             return self._error(ApiError(fault.status, fault.description, fault.parameters))
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tests.e2e.harness import World
 
 
@@ -41,3 +43,45 @@ async def test_a_bot_removed_from_the_group_stops_talking_there(world: World) ->
 
         cluster = await get_cluster(session, group.id)
         assert cluster is not None and not cluster.is_active
+
+
+async def agreement_due_tomorrow(world: World) -> None:
+    group = world.group("Klimaatcluster Leuven")
+    fien = group.facilitator
+    await fien.says("/start")
+    await fien.says("/gemeenten + Herent")
+    an = group.person("An", username="an_herent")
+    await an.says("/gemeente Herent")
+    # Thursday 26/11 10:00; due Tuesday 1/12: the first reminder is Friday 27/11 09:00.
+    await an.says("/afspraak Offertes opvragen @an_herent tegen di 1/12")
+
+
+async def test_a_nudge_that_meets_a_server_error_is_retried_and_sent_once(world: World) -> None:
+    await agreement_due_tomorrow(world)
+    world.clock.advance_to(dt.datetime(2026, 11, 27, 9, 0))
+    world.fake.fail_next("sendMessage", 502, "Bad Gateway")
+    assert not (await world.sweep()).messages
+    assert world.fake.take_rejections() == []  # injected faults are not the bot's mistakes
+    assert not (await world.sweep()).messages  # backing off: not yet
+    world.clock.advance(dt.timedelta(minutes=1))
+    retried = await world.sweep()
+    assert len(retried) == 1 and "Offertes" in retried.text
+    world.clock.advance(dt.timedelta(hours=1))
+    assert not (await world.sweep()).messages
+
+
+async def test_a_dropped_connection_is_retried_and_the_nudge_sent_once(world: World) -> None:
+    await agreement_due_tomorrow(world)
+    world.clock.advance_to(dt.datetime(2026, 11, 27, 9, 0))
+    world.fake.drop_next("sendMessage")
+    assert not (await world.sweep()).messages
+    world.clock.advance(dt.timedelta(minutes=1))
+    sent = await world.sweep()
+    assert len(sent) == 1 and "Offertes" in sent.text
+    async with world.runtime.sessions() as session:
+        from sqlmodel import select
+
+        from models.nudges import Nudge, NudgeStatus
+
+        row = (await session.exec(select(Nudge).where(Nudge.status == NudgeStatus.SENT))).one()
+        assert row.attempts == 2
