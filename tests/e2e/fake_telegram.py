@@ -182,6 +182,7 @@ class FakeTelegram:
         self.rejections: list[tuple[str, str]] = []
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.commands: dict[tuple[str, str | None], list[dict[str, str]]] = {}
+        self.webhook: dict[str, Any] | None = None
         self.faults: dict[str, list[Fault]] = {}
         self._updates: list[dict[str, Any]] = []
         self._next_update_id = 1
@@ -325,6 +326,14 @@ class FakeTelegram:
         return self.bot_user
 
     async def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
+        return True
+
+    async def _api_setWebhook(self, params: dict[str, Any]) -> bool:
+        url = str(params.get("url", ""))
+        if not url.startswith(("http://127.0.0.1", "https://")):
+            raise ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
+        self.webhook = {"url": url, "secret_token": params.get("secret_token")}
         return True
 
     async def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
