@@ -14,12 +14,19 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401
 from models.db import create_engine
 from models.migrate import upgrade
+
+# A busy CI machine must not turn a slow example into a failure; what fails is printed to replay.
+settings.register_profile(
+    "klimaatbot", deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("klimaatbot")
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
