@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
-from telegram.ext import Application
 
 from handlers import polls, sending
 from handlers.digest import render_digest
@@ -89,7 +88,7 @@ class Delivery:
 Kind = Callable[[Delivery], Awaitable[Skipped | None]]
 
 
-def make_deliver(app: Application[Any, Any, Any, Any, Any, Any]) -> Deliver:
+def make_deliver(app: App) -> Deliver:
     """The callable the sweep calls for each due nudge (bot/ hands it over)."""
 
     async def deliver(session: AsyncSession, nudge: Nudge, now: dt.datetime) -> Skipped | None:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
 from handlers.dates import DateParseError, parse_when
 from handlers.i18n import Html, t
@@ -213,7 +213,7 @@ async def _edit(
 # --- coalesced refresh ------------------------------------------------------------------------
 
 
-def schedule_refresh(application: Application[Any, Any, Any, Any, Any, Any], poll_id: int) -> None:
+def schedule_refresh(application: App, poll_id: int) -> None:
     """Rebuild the poll message in about a second, once for however many presses come in."""
     job_queue = application.job_queue
     if job_queue is None:
@@ -225,7 +225,7 @@ def schedule_refresh(application: Application[Any, Any, Any, Any, Any, Any], pol
     job_queue.run_once(_refresh_job, when=EDIT_DELAY_SECONDS, data=poll_id, name=name)
 
 
-def refresh_pending(application: Application[Any, Any, Any, Any, Any, Any], poll_id: int) -> bool:
+def refresh_pending(application: App, poll_id: int) -> bool:
     job_queue = application.job_queue
     return bool(job_queue and job_queue.get_jobs_by_name(f"poll-refresh:{poll_id}"))
 
