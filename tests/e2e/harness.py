@@ -31,9 +31,10 @@ from bot.app import build_application
 from bot.config import Settings
 from models.nudges import Nudge, NudgeStatus
 from scheduler import jobs
-from tests.e2e.fake_telegram import BOT_ID, FakeTelegram, SentMessage
+from tests.e2e.fake_telegram import FakeTelegram, SentMessage
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
+FACILITATOR_ID = 900_000_001  # listed in FACILITATOR_IDS by the e2e settings
 _ids = itertools.count(1001)
 _chat_ids = itertools.count(1)
 
@@ -448,7 +449,8 @@ class World:
         await asyncio.wait_for(event.wait(), timeout)
         return Replies(self.fake.sent[before:])
 
-    async def session(self) -> Any:
+    def session(self) -> Any:
+        """A database session of the running bot, to look at what it stored."""
         return self.runtime.sessions()
 
     # --- time passing: the scheduler's work, run by the test ---------------------------------
@@ -494,7 +496,3 @@ class World:
         moments = [max(row.due_at, row.claimed_until or row.due_at) for row in rows]
         later = [m for m in moments if m > now]
         return min(later) if later else None
-
-
-FACILITATOR_ID = 900_000_001
-BOT_USER_ID = BOT_ID

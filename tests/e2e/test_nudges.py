@@ -141,7 +141,7 @@ async def test_a_stale_button_is_refused_clearly(world: World) -> None:
     pressed = await bart.presses("⏰", on=reminder.message)
     assert pressed.answer is not None and "2 april 2027" in pressed.answer["text"]
     assert pressed.messages == []
-    async with await world.session() as session:
+    async with world.session() as session:
         agreement = (await session.exec(select(Agreement))).one()
     assert agreement.due_date == dt.date(2027, 4, 2)
 
@@ -167,7 +167,7 @@ async def test_missed_nudges_are_sent_once_after_downtime_and_never_twice(world:
     world.clock.advance(dt.timedelta(hours=2))
     assert (await world.sweep()).messages == []
 
-    async with await world.session() as session:
+    async with world.session() as session:
         rows = (
             await session.exec(
                 select(Nudge).where(Nudge.kind != "digest").order_by(col(Nudge.due_at))
@@ -189,7 +189,7 @@ async def test_a_nudge_in_a_group_the_bot_was_removed_from_is_not_retried(world:
     world.fake.rejections.clear()
     assert await world.run_until(local(4, 30, 12)) == []
     assert world.fake.rejections == []  # nothing was tried again
-    async with await world.session() as session:
+    async with world.session() as session:
         rows = (await session.exec(select(Nudge).where(Nudge.kind != "digest"))).all()
     first = min(rows, key=lambda row: row.due_at)
     assert first.status == NudgeStatus.UNDELIVERABLE
@@ -209,7 +209,7 @@ async def test_escalation_reaches_who_can_be_reached_and_records_who_not(world: 
     lies_nudge = nudges(sent, group)[0]
     # No owner: the municipality is named instead.
     assert "gemeente Lennik" in lies_nudge.text
-    async with await world.session() as session:
+    async with world.session() as session:
         escalation = (
             await session.exec(select(Nudge).where(Nudge.kind == "agreement_escalation"))
         ).one()
@@ -221,7 +221,7 @@ async def test_escalation_reaches_who_can_be_reached_and_records_who_not(world: 
 
 
 async def agreement_status(world: World, number: int) -> str:
-    async with await world.session() as session:
+    async with world.session() as session:
         agreement = (await session.exec(select(Agreement).where(Agreement.number == number))).one()
         return agreement.status
 
@@ -271,7 +271,7 @@ async def test_an_item_closed_behind_the_planners_back_is_not_nudged(world: Worl
     group, bart, lies = await pajottenland(world)
     await lies.says("/vergadering di 20/4 19u30 #Lennik")
     await bart.says("/afspraak Offertes opvragen @bart_bever tegen di 30/3")
-    async with await world.session() as session:
+    async with world.session() as session:
         meeting = (await session.exec(select(Meeting))).one()
         meeting.cancelled_at = world.clock.now()
         agreement = (await session.exec(select(Agreement))).one()
@@ -279,7 +279,7 @@ async def test_an_item_closed_behind_the_planners_back_is_not_nudged(world: Worl
         session.add_all([meeting, agreement])
         await session.commit()
     assert nudges(await world.run_until(local(4, 21, 12)), group) == []
-    async with await world.session() as session:
+    async with world.session() as session:
         skipped = (
             await session.exec(select(Nudge).where(Nudge.status == NudgeStatus.CANCELLED))
         ).all()
