@@ -22,12 +22,11 @@ from models.clusters import (
     Member,
     Municipality,
     Role,
-    add_municipalities,
-    register_cluster,
     touch_member,
 )
 from models.db import create_engine, session_maker
 from models.errors import DomainError, NotAllowed, NotFound
+from tests.unit.builders import make_cluster, make_member
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=BRUSSELS).astimezone(dt.UTC)
@@ -47,32 +46,6 @@ class Leuven:
     statements: list[str]
 
 
-async def _member(
-    session: AsyncSession, cluster: Cluster, user_id: int, name: str, place: Municipality
-) -> Member:
-    member = await touch_member(
-        session, cluster=cluster, user_id=user_id, name=name, username=name.lower(), now=NOW
-    )
-    member.municipality_id = place.id
-    session.add(member)
-    return member
-
-
-async def _cluster(session: AsyncSession, chat_id: int, names: list[str]) -> Cluster:
-    cluster, _ = await register_cluster(
-        session,
-        chat_id=chat_id,
-        title=f"Cluster {chat_id}",
-        language="nl",
-        timezone="Europe/Brussels",
-        facilitator_user_id=1,
-        is_forum=False,
-        now=NOW,
-    )
-    await add_municipalities(session, cluster=cluster, names=names, by=None, now=NOW)
-    return cluster
-
-
 @pytest.fixture
 async def leuven(database_url: str) -> AsyncIterator[Leuven]:
     engine = create_engine(database_url)
@@ -83,15 +56,19 @@ async def leuven(database_url: str) -> AsyncIterator[Leuven]:
         statements.append(str(args[2]))
 
     async with session_maker(engine)() as session:
-        cluster = await _cluster(session, -100, ["Herent", "Kortenberg", "Bertem"])
+        cluster = await make_cluster(session, -100, ["Herent", "Kortenberg", "Bertem"], now=NOW)
         places = {
             m.name: m
             for m in (await session.exec(select(Municipality))).all()
             if m.cluster_id == cluster.id
         }
-        an = await _member(session, cluster, 11, "An", places["Herent"])
-        bram = await _member(session, cluster, 12, "Bram", places["Kortenberg"])
-        celine = await _member(session, cluster, 13, "Celine", places["Bertem"])
+        an = await make_member(session, cluster, 11, "An", places["Herent"], now=NOW, username="an")
+        bram = await make_member(
+            session, cluster, 12, "Bram", places["Kortenberg"], now=NOW, username="bram"
+        )
+        celine = await make_member(
+            session, cluster, 13, "Celine", places["Bertem"], now=NOW, username="celine"
+        )
         await session.commit()
         yield Leuven(session, cluster, places, an, bram, celine, statements)
     await engine.dispose()
@@ -131,7 +108,7 @@ async def test_numbers_count_per_cluster_and_committed_ones_are_never_reused(
     )
     assert (await _task(leuven)).number == 4
 
-    other = await _cluster(leuven.session, -200, ["Bever"])
+    other = await make_cluster(leuven.session, -200, ["Bever"], now=NOW)
     stranger = await touch_member(
         leuven.session, cluster=other, user_id=99, name="Bert", username=None, now=NOW
     )
@@ -209,7 +186,7 @@ async def test_the_theme_is_the_one_given_else_the_actions(leuven: Leuven) -> No
 
 
 async def test_get_agreement_does_not_see_another_clusters_numbers(leuven: Leuven) -> None:
-    other = await _cluster(leuven.session, -300, ["Pepingen"])
+    other = await make_cluster(leuven.session, -300, ["Pepingen"], now=NOW)
     await _task(leuven)
     with pytest.raises(NotFound) as refused:
         await agreements.get_agreement(leuven.session, cluster=other, number=1)
@@ -384,7 +361,7 @@ async def test_listing_costs_the_same_statements_for_10_or_500_agreements(
     leuven: Leuven,
 ) -> None:
     async def count(size: int) -> int:
-        cluster = await _cluster(leuven.session, -1000 - size, ["Herent", "Bertem"])
+        cluster = await make_cluster(leuven.session, -1000 - size, ["Herent", "Bertem"], now=NOW)
         members = [
             await touch_member(
                 leuven.session, cluster=cluster, user_id=5000 + i, name=f"P{i}", username=None,

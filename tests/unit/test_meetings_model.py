@@ -4,7 +4,7 @@ rotation, the agenda and what goes into the minutes."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -21,9 +21,7 @@ from models.clusters import (
     Municipality,
     Role,
     add_municipalities,
-    register_cluster,
     remove_municipality,
-    touch_member,
 )
 from models.db import create_engine, session_maker
 from models.errors import DomainError, NotFound
@@ -38,6 +36,7 @@ from models.meetings import (
 )
 from models.poll_rules import Answer
 from scheduler.calendar import CalendarRules
+from tests.unit.builders import make_cluster, make_member
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 RULES = CalendarRules(tz=BRUSSELS)
@@ -228,45 +227,19 @@ class Leuven:
         )
 
 
-async def _cluster(session: AsyncSession, chat_id: int, names: Sequence[str]) -> Cluster:
-    cluster, _ = await register_cluster(
-        session,
-        chat_id=chat_id,
-        title=f"Cluster {chat_id}",
-        language="nl",
-        timezone="Europe/Brussels",
-        facilitator_user_id=1,
-        is_forum=False,
-        now=NOW,
-    )
-    await add_municipalities(session, cluster=cluster, names=names, by=None, now=NOW)
-    return cluster
-
-
-async def _member(
-    session: AsyncSession, cluster: Cluster, user_id: int, name: str, place: Municipality
-) -> Member:
-    member = await touch_member(
-        session, cluster=cluster, user_id=user_id, name=name, username=None, now=NOW
-    )
-    member.municipality_id = place.id
-    session.add(member)
-    return member
-
-
 @pytest.fixture
 async def leuven(database_url: str) -> AsyncIterator[Leuven]:
     engine = create_engine(database_url)
     async with session_maker(engine)() as session:
-        cluster = await _cluster(session, -100, ["Herent", "Kortenberg", "Bertem"])
+        cluster = await make_cluster(session, -100, ["Herent", "Kortenberg", "Bertem"], now=NOW)
         places = {
             m.name: m
             for m in (await session.exec(select(Municipality))).all()
             if m.cluster_id == cluster.id
         }
-        an = await _member(session, cluster, 11, "An", places["Herent"])
-        bram = await _member(session, cluster, 12, "Bram", places["Kortenberg"])
-        celine = await _member(session, cluster, 13, "Celine", places["Bertem"])
+        an = await make_member(session, cluster, 11, "An", places["Herent"], now=NOW)
+        bram = await make_member(session, cluster, 12, "Bram", places["Kortenberg"], now=NOW)
+        celine = await make_member(session, cluster, 13, "Celine", places["Bertem"], now=NOW)
         await session.commit()
         yield Leuven(session, cluster, places, an, bram, celine)
     await engine.dispose()
@@ -280,7 +253,7 @@ async def test_polls_are_numbered_per_cluster_with_options_in_the_order_given(
 ) -> None:
     first = await leuven.poll(MON, TUE, THU)
     second = await leuven.poll(THU)
-    other = await _cluster(leuven.session, -200, ["Bever"])
+    other = await make_cluster(leuven.session, -200, ["Bever"], now=NOW)
     elsewhere = await meetings.open_poll(
         leuven.session, cluster=other, options=[TUE], deadline=DEADLINE, by=None, now=NOW
     )
