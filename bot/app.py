@@ -111,7 +111,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
 
 
 async def _post_init(app: App) -> None:
-    await commands_menu.publish(app.bot)
+    await commands_menu.publish(app.bot, app.bot_data[RUNTIME_KEY].facilitator_ids)
 
 
 async def _post_shutdown(app: App) -> None:

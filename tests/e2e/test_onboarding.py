@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.harness import World
+from tests.e2e.harness import FACILITATOR_ID, World
 
 
 async def test_facilitator_registers_group_and_members_join(world: World) -> None:
@@ -266,3 +266,9 @@ async def test_command_menu_is_published_per_scope_and_language(world: World) ->
     assert "agreement" in {c["command"] for c in group_en}
     group_nl = next(v for (s, lang), v in menus.items() if "group" in s and lang == "nl")
     assert "afspraak" in {c["command"] for c in group_nl}
+    private_nl = next(v for (s, lang), v in menus.items() if "all_private" in s and lang == "nl")
+    assert "clusters" not in {c["command"] for c in private_nl}
+    facilitator_nl = next(
+        v for (s, lang), v in menus.items() if f'"chat_id": {FACILITATOR_ID}' in s and lang == "nl"
+    )
+    assert {"clusters", "rondzenden", "mijngegevens"} <= {c["command"] for c in facilitator_nl}
