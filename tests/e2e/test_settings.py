@@ -35,7 +35,7 @@ async def cluster(world: World) -> tuple[Chat, Person, Person]:
 
 async def pending(world: World) -> dict[str, dt.datetime]:
     """Pending nudges by kind (the first of each), in Brussels time."""
-    async with await world.session() as session:
+    async with world.session() as session:
         rows = (
             await session.exec(
                 select(Nudge).where(Nudge.status == NudgeStatus.PENDING).order_by(col(Nudge.due_at))
@@ -48,7 +48,7 @@ async def pending(world: World) -> dict[str, dt.datetime]:
 
 
 async def stored(world: World) -> dict[str, Any]:
-    async with await world.session() as session:
+    async with world.session() as session:
         cluster = (await session.exec(select(Cluster))).one()
         audits = (
             await session.exec(select(AuditEvent).where(AuditEvent.action == "settings"))
