@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.e2e.harness import World
 
 
@@ -85,3 +87,19 @@ async def test_a_dropped_connection_is_retried_and_the_nudge_sent_once(world: Wo
 
         row = (await session.exec(select(Nudge).where(Nudge.status == NudgeStatus.SENT))).one()
         assert row.attempts == 2
+
+
+async def test_an_unexpected_error_gets_one_short_line_in_the_clusters_language(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = world.group("Klimaatcluster Leuven")
+    fien = group.facilitator
+    await fien.says("/start")
+    await fien.says("/taal fr")
+
+    async def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("handlers.onboarding.clusters.municipalities_of", broken)
+    reply = await fien.says("/gemeenten")
+    assert reply.text == "Un problème est survenu de mon côté. Réessayez plus tard."
