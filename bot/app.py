@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 
 from bot.config import Settings
+from bot.updates import PerChatUpdateProcessor
 from handlers import (
     actions,
     agreements,
@@ -64,6 +65,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .get_updates_read_timeout(40)
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     if settings.api_base_url:
         # PTB semantics: the token is appended to the base URL (`https://host/bot` + token).

@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InputFile
-
 from handlers.facilitator import action_status_label
 from handlers.i18n import has
 from handlers.ics import IcsEvent, build_calendar, meeting_uid
@@ -439,11 +437,7 @@ async def export(turn: Turn) -> None:
         lines.append(turn.t("export.skipped", files=", ".join(skipped)))
     await turn.reply("\n".join(lines))
     for filename, content in files:
-        await turn.context.bot.send_document(
-            turn.chat_id,
-            document=InputFile(content, filename=filename),
-            message_thread_id=turn.thread_id,
-        )
+        await turn.send_file(content, filename)
 
 
 def register(app: App) -> None:

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
+from handlers import sending
 from handlers.i18n import Html, has, t
-from handlers.render import long_date, long_datetime, plain_name
+from handlers.render import long_date, long_datetime, plain_name, split_message
 from handlers.runtime import App
-from handlers.sending import Undeliverable, send
 from handlers.turn import Turn, button, command
 from models import reports
 from models.clusters import Cluster, Role, fold
@@ -136,7 +136,6 @@ async def show_cluster(turn: Turn) -> None:
     """A button under /clusters: that cluster's detail."""
     query = turn.query
     assert query is not None and query.data is not None
-    await query.answer()
     _, _, raw = query.data.partition(":")
     clusters = await reports.facilitator_clusters(turn.session, user_id=_sender_id(turn))
     for cluster in clusters:
@@ -259,34 +258,52 @@ async def broadcast(turn: Turn) -> None:
     )
     if not clusters:
         raise DomainError("facilitator.no_active_clusters")
-    reached: list[str] = []
-    failed: list[str] = []
-    for cluster in clusters:
-        message = t(cluster.language, "facilitator.broadcast_message", text=text)
-        try:
-            await send(
-                turn.context.bot,
+    # Sent after the turn, outside its transaction; the summary says who was reached.
+    posts = [
+        (
+            cluster.title,
+            await sending.message(
                 turn.session,
                 chat_id=cluster.chat_id,
-                text=message,
+                text=t(cluster.language, "facilitator.broadcast_message", text=text),
                 cluster=cluster,
-            )
-        except Undeliverable:
-            failed.append(turn.t("facilitator.broadcast_gone", title=cluster.title))
-        except TelegramError as error:
-            log.warning("broadcast to cluster %s failed: %s", cluster.id, error)
-            failed.append(turn.t("facilitator.broadcast_error", title=cluster.title))
-        else:
-            reached.append(cluster.title)
-    lines: list[str] = []
-    if reached:
-        lines.append(
-            turn.t("facilitator.broadcast_sent", count=len(reached), names=", ".join(reached))
+            ),
         )
-    if failed:
-        lines.append(turn.t("facilitator.broadcast_failed", count=len(failed)))
-        lines.extend(f"• {line}" for line in failed)
-    await turn.reply("\n".join(lines))
+        for cluster in clusters
+    ]
+    summary_entries = await sending.message(
+        turn.session, chat_id=turn.chat_id, text="", thread_id=turn.thread_id
+    )
+    bot, sessions = turn.context.bot, turn.runtime.sessions
+    say = turn.t
+
+    async def send_all() -> None:
+        reached: list[str] = []
+        failed: list[str] = []
+        for title, entries in posts:
+            try:
+                await sending.deliver(bot, sessions, entries, {})
+            except sending.Undeliverable:
+                failed.append(say("facilitator.broadcast_gone", title=title))
+            except TelegramError as error:
+                log.warning("broadcast to cluster %s failed: %s", title, error)
+                failed.append(say("facilitator.broadcast_error", title=title))
+            else:
+                reached.append(title)
+        lines: list[str] = []
+        if reached:
+            lines.append(
+                say("facilitator.broadcast_sent", count=len(reached), names=", ".join(reached))
+            )
+        if failed:
+            lines.append(say("facilitator.broadcast_failed", count=len(failed)))
+            lines.extend(f"• {line}" for line in failed)
+        summary = [
+            dict(summary_entries[0], text=chunk) for chunk in split_message("\n".join(lines))
+        ]
+        await sending.deliver(bot, sessions, summary, {})
+
+    turn.later(send_all)
 
 
 def register(app: App) -> None:

@@ -11,15 +11,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import Bot, Message
-from telegram.error import BadRequest, Forbidden
 
+from handlers import sending
 from handlers.dates import DateParseError, split_leading_when
 from handlers.i18n import Html, t
 from handlers.ics import IcsEvent, build_calendar, meeting_uid
 from handlers.render import long_date, long_datetime, plain_name
 from handlers.runtime import App
-from handlers.sending import Undeliverable
 from handlers.turn import Turn, command
 from models import meetings
 from models.agreements import AgreementKind, AgreementStatus
@@ -32,8 +30,6 @@ log = logging.getLogger(__name__)
 
 _HOST_TAG = re.compile(r"(?<!\S)#(\S+)")
 _LOCATION_EDGES = " ,;:-–—"
-# As in handlers/sending.py: the errors that mean a topic was closed or deleted.
-_TOPIC_GONE = ("topic_closed", "topic_deleted", "message thread not found", "topic_id_invalid")
 
 
 # --- shared with the poll ---------------------------------------------------------------------
@@ -61,37 +57,23 @@ def invitation(
     return build_calendar([event], tz=ZoneInfo(cluster.timezone), stamp=now, name=cluster.title)
 
 
-async def send_invitation(
-    bot: Bot,
+def invitation_entry(
     *,
     cluster: Cluster,
     meeting: Meeting,
     host: Municipality | None,
     now: dt.datetime,
-) -> Message:
-    """Post the meeting's .ics in its topic (or General when that topic is gone)."""
+) -> sending.Entry:
+    """The meeting's .ics, to post in its topic (or General when that topic is gone)."""
     lang = cluster.language
-    data = invitation(cluster, meeting, host, now)
-    filename = html.unescape(t(lang, "meeting.ics_filename", number=meeting.number))
-    caption = t(lang, "meeting.ics_caption", number=meeting.number)
-    thread_id = meeting.thread_id
-    while True:
-        try:
-            return await bot.send_document(
-                cluster.chat_id,
-                document=data,
-                filename=filename,
-                caption=caption,
-                message_thread_id=thread_id,
-            )
-        except Forbidden as exc:
-            raise Undeliverable(str(exc)) from exc
-        except BadRequest as exc:
-            reason = exc.message.lower()
-            if thread_id is None or not any(part in reason for part in _TOPIC_GONE):
-                raise
-            log.info("topic %s is gone; the invitation goes to General", thread_id)
-            thread_id = None
+    return sending.document(
+        chat_id=cluster.chat_id,
+        data=invitation(cluster, meeting, host, now),
+        filename=html.unescape(t(lang, "meeting.ics_filename", number=meeting.number)),
+        caption=t(lang, "meeting.ics_caption", number=meeting.number),
+        cluster=cluster,
+        thread_id=meeting.thread_id,
+    )
 
 
 def meeting_details(
@@ -154,9 +136,7 @@ async def plan(turn: Turn) -> None:
     lines += meeting_details(turn.lang, meeting, host, proposed=proposed)
     lines.append(turn.t("meeting.agenda_hint"))
     await turn.reply("\n".join(lines))
-    await send_invitation(
-        turn.context.bot, cluster=cluster, meeting=meeting, host=host, now=turn.now
-    )
+    turn.post([invitation_entry(cluster=cluster, meeting=meeting, host=host, now=turn.now)])
 
 
 # --- /vergaderingen ---------------------------------------------------------------------------

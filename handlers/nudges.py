@@ -2,8 +2,9 @@
 
 `make_deliver(app)` gives the sweep its `deliver` callable: it looks at the item again (a nudge
 for an agreement done meanwhile, a meeting moved or a poll closed is skipped, not sent), puts
-the nudge into words in the cluster's language and posts it through `handlers.sending.send`
-into the item's topic.
+the nudge into words in the cluster's language for the item's topic, and hands the sweep the
+sending (`handlers.sending`), which it runs after committing. A row that already holds its
+messages (a retry, or an outbox reply) sends those instead of putting anything into words again.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
 
 from handlers import polls, sending
 from handlers.digest import render_digest
@@ -28,6 +28,7 @@ from handlers.turn import Turn, button
 from models import agreements
 from models.agreements import Agreement, AgreementStatus
 from models.clusters import Cluster, Member, Municipality, Role, coordinators_of
+from models.db import wrote
 from models.errors import DomainError
 from models.meetings import (
     Meeting,
@@ -36,10 +37,10 @@ from models.meetings import (
     agenda_of,
     poll_missing_municipalities,
 )
-from models.nudges import Nudge
+from models.nudges import MESSAGE, Nudge
 from scheduler.calendar import to_utc
 from scheduler.replan import replan_agreement
-from scheduler.sweep import ChatGone, Deliver, Skipped
+from scheduler.sweep import ChatGone, Deliver, Outbound, Skipped
 
 __all__ = ["make_deliver", "nudge_keyboard", "register"]
 
@@ -59,6 +60,7 @@ class Delivery:
     cluster: Cluster
     nudge: Nudge
     now: dt.datetime
+    entries: list[sending.Entry] = field(default_factory=list)
 
     @property
     def lang(self) -> str:
@@ -74,14 +76,13 @@ class Delivery:
     async def post(
         self, text: str, *, thread_id: int | None, markup: InlineKeyboardMarkup | None = None
     ) -> None:
-        await sending.send(
-            self.bot,
+        self.entries += await sending.message(
             self.session,
             chat_id=self.cluster.chat_id,
             text=text,
             cluster=self.cluster,
             thread_id=thread_id,
-            reply_markup=markup,
+            markup=markup,
         )
 
 
@@ -91,18 +92,36 @@ Kind = Callable[[Delivery], Awaitable[Skipped | None]]
 def make_deliver(app: App) -> Deliver:
     """The callable the sweep calls for each due nudge (bot/ hands it over)."""
 
-    async def deliver(session: AsyncSession, nudge: Nudge, now: dt.datetime) -> Skipped | None:
-        cluster = await session.get(Cluster, nudge.cluster_id)
-        if cluster is None:
-            return Skipped("cluster gone")
-        kind = _KINDS.get(nudge.kind)
-        if kind is None:
-            return Skipped(f"unknown kind {nudge.kind}")
-        delivery = Delivery(app.bot, runtime_of(app.bot_data), session, cluster, nudge, now)
-        try:
-            return await kind(delivery)
-        except sending.Undeliverable as exc:
-            raise ChatGone(str(exc)) from exc
+    async def deliver(session: AsyncSession, nudge: Nudge, now: dt.datetime) -> Skipped | Outbound:
+        stored = nudge.payload or {}
+        if "messages" in stored:
+            # Prepared before (a retry, or a turn's reply): send what is left, change nothing.
+            payload = dict(stored)
+        else:
+            cluster = await session.get(Cluster, nudge.cluster_id) if nudge.cluster_id else None
+            if cluster is None:
+                return Skipped("cluster gone")
+            kind = _KINDS.get(nudge.kind)
+            if kind is None or nudge.kind == MESSAGE:
+                return Skipped(f"unknown kind {nudge.kind}")
+            delivery = Delivery(app.bot, runtime_of(app.bot_data), session, cluster, nudge, now)
+            skipped = await kind(delivery)
+            if skipped is not None:
+                return skipped
+            payload = {"messages": delivery.entries, "sent": 0}
+            if wrote(session):
+                # The moment changed something (a poll closed): its words are kept with it.
+                nudge.payload = payload
+                session.add(nudge)
+        sessions = runtime_of(app.bot_data).sessions
+
+        async def send() -> None:
+            try:
+                await sending.deliver(app.bot, sessions, payload["messages"], payload)
+            except sending.Undeliverable as exc:
+                raise ChatGone(str(exc)) from exc
+
+        return Outbound(send=send, payload=payload)
 
     return deliver
 
@@ -224,18 +243,10 @@ async def _escalation(delivery: Delivery) -> Skipped | None:
             delivery.t("nudges.escalation_hint", number=agreement.number),
         ]
     )
-    reached: list[int] = []
-    unreachable: dict[str, str] = {}
     for user_id in await _escalation_recipients(delivery):
-        try:
-            await sending.send(delivery.bot, None, chat_id=user_id, text=text)
-        except sending.Undeliverable as exc:
-            unreachable[str(user_id)] = str(exc)[:200]
-            log.info("escalation of %s: user %s unreachable", delivery.nudge.dedupe_key, user_id)
-        else:
-            reached.append(user_id)
-    delivery.nudge.payload = {"reached": reached, "unreachable": unreachable}
-    delivery.session.add(delivery.nudge)
+        delivery.entries += await sending.message(
+            None, chat_id=user_id, text=text, cluster=delivery.cluster, optional=True
+        )
     return None
 
 
@@ -280,8 +291,7 @@ async def _poll_reminder(delivery: Delivery) -> Skipped | None:
 
 async def _poll_deadline(delivery: Delivery) -> Skipped | None:
     """Closing at the deadline is the polls capability's; the sweep only says when."""
-    await polls.close_poll_at_deadline(
-        delivery.bot,
+    delivery.entries += await polls.close_poll_at_deadline(
         delivery.session,
         cluster=delivery.cluster,
         poll_id=delivery.nudge.subject_id,
@@ -442,12 +452,15 @@ async def press(turn: Turn) -> None:
         answer = turn.t("nudges.later_answer", number=number, date=date)
         posted = turn.t("nudges.later_posted", number=number, date=date, who=mention(member))
     await replan_agreement(turn.session, cluster=cluster, agreement=agreement, now=turn.now)
-    # The change stands whatever Telegram says to these two; the reply below confirms it.
-    try:
-        await query.answer(callback_text(answer))
-        await query.edit_message_reply_markup(reply_markup=None)
-    except TelegramError:
-        log.info("could not answer a nudge button or remove its buttons", exc_info=True)
+    # Said once committed; the change stands whatever Telegram says to the answer and edit.
+    turn.answer(callback_text(answer))
+    message = query.message
+    if message is not None:
+
+        async def drop_buttons() -> None:
+            await query.edit_message_reply_markup(reply_markup=None)
+
+        turn.later(drop_buttons)
     await turn.reply(posted)
 
 

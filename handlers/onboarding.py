@@ -9,6 +9,7 @@ from telegram import ChatMemberUpdated, MessageEntity, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ChatMemberHandler, ContextTypes, MessageHandler, filters
 
+from handlers import sending
 from handlers.i18n import Html, t
 from handlers.menu import visible
 from handlers.render import plain_name
@@ -17,6 +18,7 @@ from handlers.turn import Turn, command
 from models import clusters
 from models.clusters import Member, Role
 from models.errors import DomainError
+from models.nudges import revive_missed
 
 log = logging.getLogger(__name__)
 
@@ -268,16 +270,21 @@ async def bot_membership_changed(update: Update, context: ContextTypes.DEFAULT_T
             await session.commit()
             log.info("removed from chat %s; cluster kept inactive", change.chat.id)
             return
-        if is_in and not was_in:
-            lang = runtime.default_language
-            if cluster is not None:
-                cluster.status = clusters.ClusterStatus.ACTIVE
-                session.add(cluster)
-                await session.commit()
-                text = t(cluster.language, "bot.welcome_back", title=cluster.title)
-            else:
-                text = t(lang, "bot.added")
-            await context.bot.send_message(change.chat.id, text)
+        if not is_in or was_in:
+            return
+        if cluster is not None:
+            cluster.status = clusters.ClusterStatus.ACTIVE
+            session.add(cluster)
+            assert cluster.id is not None
+            # What fell due while the bot was out goes once, if it still applies then.
+            await revive_missed(session, cluster_id=cluster.id)
+            await session.commit()
+            text = t(cluster.language, "bot.welcome_back", title=cluster.title)
+        else:
+            text = t(runtime.default_language, "bot.added")
+    await sending.deliver(
+        context.bot, runtime.sessions, [{"chat": change.chat.id, "text": text}], {}
+    )
 
 
 _PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)

@@ -23,12 +23,12 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
+from handlers import sending
 from handlers.dates import DateParseError, parse_when
 from handlers.i18n import Html, t
-from handlers.meetings import send_invitation
+from handlers.meetings import invitation_entry
 from handlers.render import callback_text, long_datetime, plain_name, short_date, short_time
 from handlers.runtime import App, runtime_of
-from handlers.sending import send
 from handlers.turn import Turn, button, command
 from models import meetings
 from models.clusters import Cluster, Member, Role
@@ -274,17 +274,22 @@ async def _close(
 
 
 async def _announce(
-    bot: Bot, session: AsyncSession, *, cluster: Cluster, closed: ClosedPoll, now: dt.datetime
-) -> None:
+    session: AsyncSession, *, cluster: Cluster, closed: ClosedPoll, now: dt.datetime
+) -> list[sending.Entry]:
     """Freeze the poll message, tell the group the outcome and attach the invitation."""
     poll, meeting = closed.poll, closed.meeting
     lang, tz = cluster.language, ZoneInfo(cluster.timezone)
+    entries: list[sending.Entry] = []
     if poll.message_id is not None:
         details = await meetings.poll_details(session, poll=poll)
         text, markup = render_poll(
             details, lang=lang, tz=tz, meeting_number=meeting.number if meeting else None
         )
-        await _edit(bot, cluster.chat_id, poll.message_id, text, markup)
+        entries.append(
+            sending.edit(
+                chat_id=cluster.chat_id, message_id=poll.message_id, text=text, markup=markup
+            )
+        )
     if meeting is None or closed.winner is None:
         text = t(lang, "poll.announce_none", number=poll.number)
     else:
@@ -302,17 +307,21 @@ async def _announce(
             lines.append(t(lang, "poll.announce_host", host=closed.host.name))
         lines.append(t(lang, "poll.announce_next", meeting=meeting.number))
         text = "\n".join(lines)
-    await send(
-        bot, session, chat_id=cluster.chat_id, text=text, cluster=cluster, thread_id=poll.thread_id
+    entries += await sending.message(
+        session, chat_id=cluster.chat_id, text=text, cluster=cluster, thread_id=poll.thread_id
     )
     if meeting is not None:
-        await send_invitation(bot, cluster=cluster, meeting=meeting, host=closed.host, now=now)
+        entries.append(
+            invitation_entry(cluster=cluster, meeting=meeting, host=closed.host, now=now)
+        )
+    return entries
 
 
 async def close_poll_at_deadline(
-    bot: Bot, session: AsyncSession, *, cluster: Cluster, poll_id: int, now: dt.datetime
-) -> None:
-    """Close a poll whose deadline has come, as the `poll_deadline` nudge asks.
+    session: AsyncSession, *, cluster: Cluster, poll_id: int, now: dt.datetime
+) -> list[sending.Entry]:
+    """Close a poll whose deadline has come, as the `poll_deadline` nudge asks; returns what
+    to tell the group once that is committed.
 
     Safe to call more than once or late: a poll already closed (by `/sluit`, or by another
     process) or not yet due is left alone. The caller commits the session.
@@ -324,12 +333,12 @@ async def close_poll_at_deadline(
         or poll.status != PollStatus.OPEN
         or now < poll.deadline_at
     ):
-        return
+        return []
     try:
         closed = await _close(session, cluster=cluster, poll=poll, by=None, now=now)
     except DomainError:  # closed meanwhile by someone else
-        return
-    await _announce(bot, session, cluster=cluster, closed=closed, now=now)
+        return []
+    return await _announce(session, cluster=cluster, closed=closed, now=now)
 
 
 # --- handlers ---------------------------------------------------------------------------------
@@ -352,9 +361,8 @@ async def open_poll(turn: Turn) -> None:
     )
     details = await meetings.poll_details(turn.session, poll=poll)
     text, markup = render_poll(details, lang=turn.lang, tz=turn.tz)
-    message = await turn.reply(text, reply_markup=markup)
-    poll.message_id = message.message_id
-    turn.session.add(poll)
+    assert poll.id is not None
+    await turn.reply(text, reply_markup=markup, remember_poll=poll.id)
     await replan_poll(turn.session, cluster=cluster, poll=poll, now=turn.now)
     assert poll.id is not None
     turn.context.bot_data.setdefault(_RENDERED_KEY, {})[poll.id] = _fingerprint(text, markup)
@@ -379,7 +387,7 @@ async def close(turn: Turn) -> None:
             return
         poll = polls[0]
     closed = await _close(turn.session, cluster=cluster, poll=poll, by=turn.member, now=turn.now)
-    await _announce(turn.context.bot, turn.session, cluster=cluster, closed=closed, now=turn.now)
+    turn.post(await _announce(turn.session, cluster=cluster, closed=closed, now=turn.now))
 
 
 async def _ask_which(turn: Turn, polls: Sequence[MeetingPoll]) -> None:
@@ -417,10 +425,8 @@ async def press(turn: Turn) -> None:
         closed = await _close(
             turn.session, cluster=cluster, poll=poll, by=turn.member, now=turn.now
         )
-        await query.answer(callback_text(turn.t("poll.closing")))
-        await _announce(
-            turn.context.bot, turn.session, cluster=cluster, closed=closed, now=turn.now
-        )
+        turn.answer(callback_text(turn.t("poll.closing")))
+        turn.post(await _announce(turn.session, cluster=cluster, closed=closed, now=turn.now))
         return
     if len(parts) != 4 or not parts[2].isdigit() or parts[3] not in _ANSWERS:
         raise NotFound("poll.unknown")
@@ -433,14 +439,19 @@ async def press(turn: Turn) -> None:
         answer=answer,
         now=turn.now,
     )
-    # Committed before the answer and the refresh, which reads the votes in its own session.
-    await turn.session.commit()
+    # Answered once committed; the refresh reads the votes in its own session, later.
     key = "poll.vote_recorded" if changed else "poll.vote_unchanged"
     when = long_datetime(option.starts_at, turn.lang, turn.tz)
-    await query.answer(callback_text(turn.t(key, mark=MARKS[answer], when=when)))
+    turn.answer(callback_text(turn.t(key, mark=MARKS[answer], when=when)))
     if changed:
         assert poll.id is not None
-        schedule_refresh(turn.context.application, poll.id)
+        poll_id = poll.id
+        application = turn.context.application
+
+        async def refresh() -> None:
+            schedule_refresh(application, poll_id)
+
+        turn.later(refresh)
 
 
 def register(app: App) -> None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from handlers import sending
+from handlers.render import callback_text
 from handlers.runtime import App
 from handlers.turn import Turn, button, command
 from models.clusters import Role
@@ -36,11 +38,7 @@ async def my_data(turn: Turn) -> None:
         return
     content = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     await turn.say("privacy.my_data", clusters=len(data["memberships"]))
-    await turn.context.bot.send_document(
-        turn.chat_id,
-        document=InputFile(content, filename="mijngegevens.json"),
-        message_thread_id=turn.thread_id,
-    )
+    await turn.send_file(content, "mijngegevens.json")
 
 
 async def forget_me(turn: Turn) -> None:
@@ -71,22 +69,31 @@ async def forget_pressed(turn: Turn) -> None:
     query = turn.query
     assert query is not None and query.data is not None
     if not turn.is_private:
-        await query.answer(turn.t("chat.private_only"), show_alert=True)
+        turn.answer(callback_text(turn.t("chat.private_only")), show_alert=True)
         return
+    message = query.message
     if query.data != f"{FORGET}:yes":
-        await query.answer()
-        await query.edit_message_text(turn.t("privacy.forget_cancelled"))
+        if message is not None:
+            turn.post(
+                [
+                    sending.edit(
+                        chat_id=turn.chat_id,
+                        message_id=message.message_id,
+                        text=turn.t("privacy.forget_cancelled"),
+                    )
+                ]
+            )
         return
     erasure = await erase_user(turn.session, user_id=_user_id(turn), now=turn.now)
-    await turn.session.commit()
-    await query.answer()
-    await query.edit_message_text(
-        turn.t(
-            "privacy.forgotten",
-            clusters=len(erasure.clusters),
-            agreements=erasure.agreements_recredited,
-        )
+    done = turn.t(
+        "privacy.forgotten",
+        clusters=len(erasure.clusters),
+        agreements=erasure.agreements_recredited,
     )
+    if message is not None:
+        turn.post([sending.edit(chat_id=turn.chat_id, message_id=message.message_id, text=done)])
+    else:
+        await turn.reply(done)
 
 
 def register(app: App) -> None:

@@ -24,14 +24,15 @@ from telegram import (
     User,
 )
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
+from handlers import sending
 from handlers.dates import DateParseError
 from handlers.i18n import LANGUAGES, Html, t
 from handlers.menu import CommandSpec, spec
 from handlers.render import callback_text
 from handlers.runtime import Runtime, runtime_of
-from handlers.sending import Undeliverable, send
 from models.clusters import (
     Cluster,
     Member,
@@ -40,7 +41,9 @@ from models.clusters import (
     touch_activity,
     touch_member,
 )
+from models.db import forget_writes, wrote
 from models.errors import DomainError, NotAllowed
+from models.nudges import Claim, add_outbox, mark_failed, mark_sent, mark_undeliverable
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,9 @@ class Turn:
     role: Role
     args: list[str] = field(default_factory=list)
     _admin_checked: bool = False
+    outbox: list[sending.Entry] = field(default_factory=list)
+    _answer: tuple[str, bool] | None = None
+    _later: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     # --- who --------------------------------------------------------------------------------
 
@@ -147,22 +153,49 @@ class Turn:
         return t(self.lang, key, **params)
 
     async def reply(
-        self, text: str, *, reply_markup: InlineKeyboardMarkup | None = None, **kwargs: Any
-    ) -> Message:
-        """Answer in the chat and topic the update came from."""
-        return await send(
-            self.context.bot,
+        self,
+        text: str,
+        *,
+        reply_markup: InlineKeyboardMarkup | None = None,
+        remember_poll: int | None = None,
+    ) -> None:
+        """Answer in the chat and topic the update came from, once the turn is committed."""
+        self.outbox += await sending.message(
             self.session,
             chat_id=self.chat_id,
             text=text,
             cluster=self.cluster,
             thread_id=self.thread_id,
-            reply_markup=reply_markup,
-            **kwargs,
+            markup=reply_markup,
+            remember_poll=remember_poll,
         )
 
-    async def say(self, key: str, /, **params: Any) -> Message:
-        return await self.reply(self.t(key, **params))
+    async def say(self, key: str, /, **params: Any) -> None:
+        await self.reply(self.t(key, **params))
+
+    async def send_file(self, data: bytes, filename: str, caption: str | None = None) -> None:
+        self.outbox.append(
+            sending.document(
+                chat_id=self.chat_id,
+                data=data,
+                filename=filename,
+                caption=caption,
+                cluster=self.cluster,
+                thread_id=self.thread_id,
+            )
+        )
+
+    def post(self, entries: list[sending.Entry]) -> None:
+        """More to send once committed (an announcement, an invitation, an edit)."""
+        self.outbox += entries
+
+    def answer(self, text: str = "", *, show_alert: bool = False) -> None:
+        """Answer the button press, once committed (plain text, at most 200 characters)."""
+        self._answer = (text, show_alert)
+
+    def later(self, action: Callable[[], Awaitable[None]]) -> None:
+        """Telegram work that must wait for the commit and needs no retry (a refresh)."""
+        self._later.append(action)
 
 
 def command(name: str, handler: Handler) -> CommandHandler[Any, None]:
@@ -198,6 +231,13 @@ async def run_turn(
     *,
     button_role: Role = Role.MEMBER,
 ) -> None:
+    """Handle one update in one transaction; say what it changed only once that is committed.
+
+    What the handler says is collected while it runs. A turn that changed something keeps its
+    messages on an outbox row in the same transaction, so a send that fails after the commit is
+    retried by the sweep; a turn that changed nothing just sends. No transaction is open while
+    Telegram (or the rate limiter) is waited for.
+    """
     runtime = runtime_of(context.bot_data)
     chat = update.effective_chat
     user = update.effective_user
@@ -205,6 +245,7 @@ async def run_turn(
         return
     now = runtime.clock.now()
     private = chat.type == ChatType.PRIVATE
+    claim: Claim | None = None
     async with runtime.sessions() as session:
         cluster = None if private else await get_cluster(session, chat.id)
         if cluster is not None and not cluster.is_active:
@@ -221,6 +262,7 @@ async def run_turn(
             )
             await touch_activity(session, cluster=cluster, now=now)
             await session.commit()
+        forget_writes(session)
         lang = _language(cluster, user, runtime)
         role = _role(user, cluster, member, runtime)
         turn = Turn(
@@ -236,29 +278,83 @@ async def run_turn(
             args=list(context.args or []),
         )
         needed = command_spec.role if command_spec else button_role
-        if command_spec is not None and not command_spec.allowed_in(private=private):
-            await turn.say("chat.private_only" if not private else "chat.group_only")
-            return
-        if not private and cluster is None and needed != Role.ANYONE:
-            await _refuse(turn, "cluster.not_registered")
-            return
         try:
+            if command_spec is not None and not command_spec.allowed_in(private=private):
+                raise DomainError("chat.private_only" if not private else "chat.group_only")
+            if not private and cluster is None and needed != Role.ANYONE:
+                raise DomainError("cluster.not_registered")
             if not await turn.has_role(needed):
                 raise NotAllowed(f"role.needs_{needed.value}")
             await handler(turn)
+            if turn.outbox and wrote(session):
+                claim = await add_outbox(
+                    session,
+                    cluster_id=cluster.id if cluster is not None else None,
+                    key=f"{update.update_id}:{now:%Y%m%d%H%M%S%f}",
+                    messages=turn.outbox,
+                    now=now,
+                )
             await session.commit()
         except (DomainError, DateParseError) as error:
-            await session.rollback()
+            turn.outbox.clear()
+            turn._later.clear()
+            turn._answer = None
+            claim = None
+            # Built before the rollback, which would expire the cluster the reply reads.
             await _refuse(turn, error.key, **error.params)
-        except Undeliverable:
-            # The bot was removed from the chat: keep the cluster marked inactive, say nothing.
-            await session.commit()
+            await session.rollback()
+    await _say(turn, claim)
+
+
+async def _say(turn: Turn, claim: Claim | None) -> None:
+    """After the commit: answer the press, send the messages, then the rest."""
+    bot = turn.context.bot
+    query = turn.query
+    if query is not None:
+        text, alert = turn._answer or ("", False)
+        try:
+            await query.answer(text, show_alert=alert)
+        except TelegramError:  # an old press: the answer is a courtesy, the change stands
+            log.info("could not answer a button press", exc_info=True)
+    if turn.outbox:
+        progress: dict[str, Any] = {"sent": 0}
+        sessions = turn.runtime.sessions
+        try:
+            await sending.deliver(bot, sessions, turn.outbox, progress)
+        except sending.Undeliverable:
+            # The bot was removed from the chat: the cluster is marked inactive, say nothing.
+            if claim is not None:
+                async with sessions() as session:
+                    await mark_undeliverable(session, claim=claim, error="chat gone")
+                    await session.commit()
+            return
+        except Exception as exc:
+            if claim is None:
+                raise  # nothing was stored: the error handler tells the chat
+            log.warning("reply in chat %s failed; the sweep retries it: %s", turn.chat_id, exc)
+            async with sessions() as session:
+                payload = {"messages": turn.outbox, **progress}
+                error = f"{type(exc).__name__}: {exc}"
+                await mark_failed(
+                    session, claim=claim, now=turn.runtime.clock.now(), error=error, payload=payload
+                )
+                await session.commit()
+            return
+        if claim is not None:
+            async with sessions() as session:
+                await mark_sent(session, claim=claim, now=turn.now, discard=True)
+                await session.commit()
+    for action in turn._later:
+        try:
+            await action()
+        except TelegramError:
+            log.info("after-commit work failed", exc_info=True)
 
 
 async def _refuse(turn: Turn, key: str, **params: Any) -> None:
     text = turn.t(key, **params)
     if turn.query is not None:
-        await turn.query.answer(callback_text(text), show_alert=True)
+        turn.answer(callback_text(text), show_alert=True)
     else:
         await turn.reply(text)
 

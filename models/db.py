@@ -8,6 +8,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlmodel import Session as SQLModelSession
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 SessionMaker = async_sessionmaker[AsyncSession]
@@ -48,10 +50,50 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+            # The driver's own BEGIN is deferred; ours is below.
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            # Updates of several chats run at once: a transaction that read and then writes
+            # would fail at once with "database is locked" if another wrote in between, so
+            # each takes the write lock up front (waiting up to busy_timeout). Transactions are
+            # short: none stays open across a network call.
+            # On the driver's cursor, as the driver's own BEGIN would be: not a statement of ours.
+            cursor = connection.connection.dbapi_connection.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            cursor.close()
 
         return engine
     return create_async_engine(target, pool_pre_ping=True, **kwargs)
 
 
+class _TrackedSession(SQLModelSession):
+    """Remembers whether it wrote anything, so a turn knows its reply confirms a change."""
+
+
+@event.listens_for(_TrackedSession, "after_flush")
+def _flushed(session: Session, _context: UOWTransaction) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info["wrote"] = True
+
+
+@event.listens_for(_TrackedSession, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["wrote"] = True
+
+
+def wrote(session: AsyncSession) -> bool:
+    """Whether the session wrote since `forget_writes` (or since it was opened)."""
+    return bool(session.sync_session.info.get("wrote"))
+
+
+def forget_writes(session: AsyncSession) -> None:
+    session.sync_session.info["wrote"] = False
+
+
 def session_maker(engine: AsyncEngine) -> SessionMaker:
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+    return async_sessionmaker(
+        engine, class_=AsyncSession, sync_session_class=_TrackedSession, expire_on_commit=False
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Text, or_, update
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, delete, or_, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -30,7 +30,8 @@ class Nudge(SQLModel, table=True):
     __table_args__ = (Index("ix_nudge_due", "status", "due_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    cluster_id: int = Field(foreign_key="cluster.id", index=True)
+    # None only for outbox messages to a chat that is no cluster (a private reply).
+    cluster_id: int | None = Field(default=None, foreign_key="cluster.id", index=True)
     kind: str = Field(max_length=32)
     subject_type: str = Field(max_length=16)
     subject_id: int
@@ -124,6 +125,50 @@ async def cancel_pending(
     )
 
 
+# --- the outbox of replies -------------------------------------------------------------------
+
+MESSAGE = "message"
+
+
+async def add_outbox(
+    session: AsyncSession,
+    *,
+    cluster_id: int | None,
+    key: str,
+    messages: list[dict[str, Any]],
+    now: dt.datetime,
+    lease: dt.timedelta | None = None,
+) -> Claim:
+    """Keep what a turn is about to say, in the transaction of the change it confirms.
+
+    The row is born claimed by the caller (who sends right after the commit); should that
+    sending fail or the process die, the sweep sends it once the claim runs out.
+    """
+    nudge = Nudge(
+        cluster_id=cluster_id,
+        kind=MESSAGE,
+        subject_type="chat",
+        subject_id=0,
+        dedupe_key=f"{MESSAGE}:{key}"[:200],
+        due_at=now,
+        attempts=1,
+        claimed_until=now + (lease or CLAIM_LEASE),
+        payload={"messages": messages, "sent": 0},
+    )
+    session.add(nudge)
+    await session.flush()
+    assert nudge.id is not None
+    return Claim(nudge_id=nudge.id, attempt=1)
+
+
+def settled(payload: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a sent row keeps of its payload: who was reached, not the texts themselves."""
+    if not payload:
+        return None
+    kept = {k: v for k, v in payload.items() if k not in ("messages", "sent")}
+    return kept or None
+
+
 # --- delivery --------------------------------------------------------------------------------
 
 # A claim is a lease: a process that dies while delivering leaves its rows claimed, and they
@@ -206,10 +251,41 @@ async def _finish(session: AsyncSession, claim: Claim, **values: Any) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
-async def mark_sent(session: AsyncSession, *, claim: Claim, now: dt.datetime) -> bool:
-    """False when the claim was lost (its lease ran out and another process took the row)."""
+async def mark_sent(
+    session: AsyncSession,
+    *,
+    claim: Claim,
+    now: dt.datetime,
+    payload: dict[str, Any] | None = None,
+    discard: bool = False,
+) -> bool:
+    """False when the claim was lost (its lease ran out and another process took the row).
+
+    `payload`, when given, is what delivery learnt (who was reached); the texts are dropped.
+    `discard` deletes the row instead: a reply once sent is nothing to keep (nor its chat).
+    """
+    if discard:
+        result = await session.exec(
+            delete(Nudge)
+            .where(
+                col(Nudge.id) == claim.nudge_id,
+                col(Nudge.attempts) == claim.attempt,
+                col(Nudge.status) == NudgeStatus.PENDING,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+    values: dict[str, Any] = {}
+    if payload is not None:
+        values["payload"] = settled(payload)
     return await _finish(
-        session, claim, status=NudgeStatus.SENT, sent_at=now, claimed_until=None, last_error=None
+        session,
+        claim,
+        status=NudgeStatus.SENT,
+        sent_at=now,
+        claimed_until=None,
+        last_error=None,
+        **values,
     )
 
 
@@ -225,12 +301,20 @@ async def mark_skipped(session: AsyncSession, *, claim: Claim, reason: str) -> b
 
 
 async def mark_failed(
-    session: AsyncSession, *, claim: Claim, now: dt.datetime, error: str
+    session: AsyncSession,
+    *,
+    claim: Claim,
+    now: dt.datetime,
+    error: str,
+    payload: dict[str, Any] | None = None,
 ) -> dt.datetime | None:
     """Record the error and retry later; after `MAX_ATTEMPTS` the row is given up (FAILED).
 
-    Returns when it will be retried, or None when it was given up.
+    `payload`, when given, keeps what is still to be sent (and how much already went), so the
+    retry sends the rest of the message instead of redoing the change. Returns when it will be
+    retried, or None when it was given up.
     """
+    values: dict[str, Any] = {} if payload is None else {"payload": payload}
     if claim.attempt >= MAX_ATTEMPTS:
         await _finish(
             session,
@@ -238,10 +322,11 @@ async def mark_failed(
             status=NudgeStatus.FAILED,
             claimed_until=None,
             last_error=error[:_MAX_ERROR],
+            **values,
         )
         return None
     retry_at = now + retry_delay(claim.attempt)
-    await _finish(session, claim, claimed_until=retry_at, last_error=error[:_MAX_ERROR])
+    await _finish(session, claim, claimed_until=retry_at, last_error=error[:_MAX_ERROR], **values)
     return retry_at
 
 
@@ -259,6 +344,42 @@ async def mark_undeliverable(session: AsyncSession, *, claim: Claim, error: str)
 async def defer(session: AsyncSession, *, claim: Claim, until: dt.datetime) -> bool:
     """Hand the row back until `until` (quiet hours, a day off) without counting an attempt."""
     return await _finish(session, claim, claimed_until=until, attempts=col(Nudge.attempts) - 1)
+
+
+async def revive_missed(session: AsyncSession, *, cluster_id: int) -> int:
+    """The bot is back in the cluster's chat: what could not be delivered goes once more.
+
+    Of each subject's rows given up while the chat was unreachable only the latest comes back
+    (one overdue reminder, not every one missed); delivery then checks it still applies (an
+    agreement done meanwhile, a meeting past). Returns how many rows come back.
+    """
+    rows = (
+        await session.exec(
+            select(Nudge)
+            .where(
+                Nudge.cluster_id == cluster_id,
+                Nudge.status == NudgeStatus.UNDELIVERABLE,
+                Nudge.kind != MESSAGE,
+            )
+            .order_by(col(Nudge.due_at).desc(), col(Nudge.id).desc())
+        )
+    ).all()
+    seen: set[tuple[str, int, bool]] = set()
+    revived = 0
+    for row in rows:
+        subject = (row.subject_type, row.subject_id, "escalation" in row.kind)
+        if subject in seen:
+            row.status = NudgeStatus.CANCELLED
+            row.last_error = "superseded by a later reminder after the bot came back"
+        else:
+            seen.add(subject)
+            row.status = NudgeStatus.PENDING
+            row.attempts = 0
+            row.claimed_until = None
+            revived += 1
+        session.add(row)
+    await session.flush()
+    return revived
 
 
 async def pending_of(

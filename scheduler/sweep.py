@@ -3,8 +3,10 @@
 The rows are the whole state. A sweep claims due rows (`models.nudges.claim_due`), checks the
 cluster can still be reached and that the moment is allowed, hands each row to `deliver` (which
 handlers/ provides through bot/, so this room never imports handlers/), and records the outcome.
-Delivery and "sent" are committed together, so an item that changes as a nudge goes out (a poll
-closed at its deadline) changes exactly when its nudge counts as sent.
+`deliver` only prepares: what the item's moment changes (a poll closed at its deadline) is
+committed together with the prepared messages on the row, and the messages are sent after that
+commit, outside any transaction. A failed send is retried from the row, so the change is never
+made twice and the group never hears of a change that is not stored.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -22,6 +25,7 @@ from models.clusters import Cluster, ClusterStatus
 from models.db import SessionMaker
 from models.nudges import (
     CLAIM_LEASE,
+    MESSAGE,
     Claim,
     Nudge,
     NudgeStatus,
@@ -43,6 +47,7 @@ __all__ = [
     "EXEMPT_KINDS",
     "ChatGone",
     "Deliver",
+    "Outbound",
     "Skipped",
     "SweepReport",
     "plan_digests",
@@ -56,7 +61,8 @@ DIGEST = "digest"
 DIGEST_SUBJECT = "cluster"
 # These go out at their exact moment: a poll closes at its deadline whatever the hour, and the
 # hour-before reminder is on the meeting's own day, which the quiet-hours rule exempts.
-EXEMPT_KINDS = frozenset({"poll_deadline", "meeting_hour_before"})
+# A reply kept in the outbox answers someone now, whatever the hour.
+EXEMPT_KINDS = frozenset({"poll_deadline", "meeting_hour_before", "message"})
 # A safety net against a sweep that never ends (rows keep becoming due while it runs).
 _MAX_BATCHES = 1000
 
@@ -72,7 +78,16 @@ class Skipped:
     reason: str
 
 
-Deliver = Callable[[AsyncSession, Nudge, dt.datetime], Awaitable[Skipped | None]]
+@dataclass
+class Outbound:
+    """What `deliver` prepared; `send` runs after the commit and counts its progress in
+    `payload`, which the row keeps when sending fails, for the retry."""
+
+    send: Callable[[], Awaitable[None]]
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+Deliver = Callable[[AsyncSession, Nudge, dt.datetime], Awaitable[Skipped | Outbound]]
 
 
 @dataclass
@@ -119,68 +134,92 @@ async def _handle(
     sessions: SessionMaker, deliver: Deliver, clock: Clock, claim: Claim, report: SweepReport
 ) -> None:
     now = clock.now()
-    digest_cluster: int | None = None
     async with sessions() as session:
         nudge = await session.get(Nudge, claim.nudge_id)
         if nudge is None or nudge.status != NudgeStatus.PENDING or nudge.attempts != claim.attempt:
             report.lost += 1
             return
-        cluster = await session.get(Cluster, nudge.cluster_id)
-        if cluster is None or not cluster.is_active:
+        cluster = await session.get(Cluster, nudge.cluster_id) if nudge.cluster_id else None
+        if nudge.cluster_id is not None and (cluster is None or not cluster.is_active):
             await mark_undeliverable(session, claim=claim, error="the cluster is inactive")
             await session.commit()
             report.undeliverable += 1
             return
-        if nudge.kind not in EXEMPT_KINDS:
+        if cluster is not None and nudge.kind not in EXEMPT_KINDS:
             rules = calendar_rules(cluster)
             if not is_allowed_moment(now, rules):
                 await defer(session, claim=claim, until=next_allowed_moment(now, rules))
                 await session.commit()
                 report.deferred += 1
                 return
-        key, kind, cluster_id, chat_id = nudge.dedupe_key, nudge.kind, cluster.id, cluster.chat_id
+        key, kind, cluster_id = nudge.dedupe_key, nudge.kind, nudge.cluster_id
         try:
             outcome = await deliver(session, nudge, now)
-        except ChatGone as exc:
+        except Exception as exc:
             await session.rollback()
-            log.warning("nudge %s: chat %s is gone (%s)", key, chat_id, exc)
+            await _failed(session, claim, now, key, exc, None)
+            report.failed += 1
+            return
+        if isinstance(outcome, Skipped):
+            done = await mark_skipped(session, claim=claim, reason=outcome.reason)
+            await session.commit()
+            report.skipped += 1
+            if not done:
+                log.info("nudge %s: skipped while no longer claimed", key)
+            return
+        # What the moment changed (and the prepared messages, if it changed anything) are
+        # stored before anyone is told.
+        await session.commit()
+    try:
+        await outcome.send()
+    except ChatGone as exc:
+        async with sessions() as session:
+            log.warning("nudge %s: chat of cluster %s is gone (%s)", key, cluster_id, exc)
             await mark_undeliverable(session, claim=claim, error=str(exc) or "chat gone")
-            gone = await session.get(Cluster, cluster_id)
+            gone = await session.get(Cluster, cluster_id) if cluster_id else None
             if gone is not None:
                 gone.status = ClusterStatus.INACTIVE
                 session.add(gone)
             await session.commit()
-            report.undeliverable += 1
-            return
-        except Exception as exc:
-            await session.rollback()
-            error = f"{type(exc).__name__}: {exc}"
-            retry_at = await mark_failed(session, claim=claim, now=now, error=error)
-            await session.commit()
-            log.warning(
-                "nudge %s failed (attempt %s), %s",
-                key,
-                claim.attempt,
-                f"retry at {retry_at:%Y-%m-%d %H:%M} UTC" if retry_at else "given up",
-                exc_info=exc,
-            )
-            report.failed += 1
-            return
-        if outcome is None:
-            done = await mark_sent(session, claim=claim, now=now)
-            report.sent += 1
-        else:
-            done = await mark_skipped(session, claim=claim, reason=outcome.reason)
-            report.skipped += 1
+        report.undeliverable += 1
+        return
+    except Exception as exc:
+        async with sessions() as session:
+            await _failed(session, claim, clock.now(), key, exc, outcome.payload)
+        report.failed += 1
+        return
+    async with sessions() as session:
+        done = await mark_sent(
+            session, claim=claim, now=now, payload=outcome.payload, discard=kind == MESSAGE
+        )
         await session.commit()
-        if not done:
-            # The item was re-planned or another process took over while this one delivered.
-            log.info("nudge %s: finished while no longer claimed", key)
-        if kind == DIGEST:
-            digest_cluster = cluster_id
-    if digest_cluster is not None:
+    report.sent += 1
+    if not done:
+        # The item was re-planned or another process took over while this one delivered.
+        log.info("nudge %s: finished while no longer claimed", key)
+    if kind == DIGEST and cluster_id is not None:
         # Apart from "sent": should this fail, the digest planning job fills the gap.
-        await _plan_digest_of(sessions, digest_cluster, now)
+        await _plan_digest_of(sessions, cluster_id, now)
+
+
+async def _failed(
+    session: AsyncSession,
+    claim: Claim,
+    now: dt.datetime,
+    key: str,
+    exc: Exception,
+    payload: dict[str, Any] | None,
+) -> None:
+    error = f"{type(exc).__name__}: {exc}"
+    retry_at = await mark_failed(session, claim=claim, now=now, error=error, payload=payload)
+    await session.commit()
+    log.warning(
+        "nudge %s failed (attempt %s), %s",
+        key,
+        claim.attempt,
+        f"retry at {retry_at:%Y-%m-%d %H:%M} UTC" if retry_at else "given up",
+        exc_info=exc,
+    )
 
 
 # --- the weekly digest -----------------------------------------------------------------------

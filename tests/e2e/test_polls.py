@@ -13,6 +13,7 @@ from icalendar import Calendar
 from sqlmodel import col, func, select
 
 import handlers.polls
+from handlers import sending
 from handlers.ics import meeting_uid
 from handlers.polls import close_poll_at_deadline, refresh_pending
 from models.clusters import Cluster
@@ -353,22 +354,27 @@ async def test_the_deadline_closes_the_poll(world: World) -> None:
     before = len(c.group.messages)
     async with world.runtime.sessions() as session:
         cluster = (await session.exec(select(Cluster))).one()
-        await close_poll_at_deadline(
-            bot_of(world), session, cluster=cluster, poll_id=1, now=world.clock.now()
+        early = await close_poll_at_deadline(
+            session, cluster=cluster, poll_id=1, now=world.clock.now()
         )
         await session.commit()
-    assert len(c.group.messages) == before, "not due yet: nothing happens"
+    assert early == [], "not due yet: nothing happens"
 
     world.clock.set(dt.datetime(2027, 3, 5, 12, 0))
     late = await c.celine.presses("✅", on=poll, row=2)
     assert late.answer is not None and "voorbij" in late.answer["text"]
     async with world.runtime.sessions() as session:
         cluster = (await session.exec(select(Cluster))).one()
-        for _ in range(2):  # a second call (a retried sweep) does nothing more
-            await close_poll_at_deadline(
-                bot_of(world), session, cluster=cluster, poll_id=1, now=world.clock.now()
-            )
+        first = await close_poll_at_deadline(
+            session, cluster=cluster, poll_id=1, now=world.clock.now()
+        )
+        # A second call (a retried sweep) has nothing more to change or say.
+        again = await close_poll_at_deadline(
+            session, cluster=cluster, poll_id=1, now=world.clock.now()
+        )
         await session.commit()
+    assert again == []
+    await sending.deliver(bot_of(world), world.runtime.sessions, first, {})
     sent = c.group.messages[before:]
     assert len(sent) == 2
     assert "maandag 15 maart 2027 13:30" in sent[0].text

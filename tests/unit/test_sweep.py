@@ -23,7 +23,7 @@ from models.nudges import (
     retry_delay,
     sync_planned,
 )
-from scheduler.sweep import ChatGone, Skipped, plan_digests, replan_digest, sweep
+from scheduler.sweep import ChatGone, Outbound, Skipped, plan_digests, replan_digest, sweep
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 # Tuesday 16 March 2027, 10:00 in Brussels (09:00 UTC): a working day, outside quiet hours.
@@ -49,13 +49,18 @@ class Recorder:
 
     async def __call__(
         self, session: AsyncSession, nudge: Nudge, now: dt.datetime
-    ) -> Skipped | None:
-        if self.fail_with is not None:
-            raise self.fail_with
+    ) -> Skipped | Outbound:
         if self.skip is not None:
             return Skipped(self.skip)
-        self.delivered.append(nudge.dedupe_key)
-        return None
+        key = nudge.dedupe_key
+
+        async def send() -> None:
+            # As the real one: sending happens after the sweep committed the preparation.
+            if self.fail_with is not None:
+                raise self.fail_with
+            self.delivered.append(key)
+
+        return Outbound(send=send)
 
 
 @pytest.fixture
@@ -209,11 +214,15 @@ async def test_a_chat_that_is_gone_makes_its_rows_undeliverable(sessions: Sessio
     await add(sessions, other, "other", NOW)
     calls: list[str] = []
 
-    async def deliver(session: AsyncSession, nudge: Nudge, now: dt.datetime) -> Skipped | None:
-        calls.append(nudge.dedupe_key)
-        if nudge.cluster_id == gone:
-            raise ChatGone("Forbidden: bot was kicked from the group chat")
-        return None
+    async def deliver(session: AsyncSession, nudge: Nudge, now: dt.datetime) -> Outbound:
+        key, cluster_id = nudge.dedupe_key, nudge.cluster_id
+
+        async def send() -> None:
+            calls.append(key)
+            if cluster_id == gone:
+                raise ChatGone("Forbidden: bot was kicked from the group chat")
+
+        return Outbound(send=send)
 
     report = await sweep(sessions, deliver, Clock(NOW))
     assert (report.undeliverable, report.sent) == (2, 1)

@@ -1,0 +1,58 @@
+"""Updates run concurrently across chats and in order within one chat.
+
+A reply that waits for Telegram's per-group limit (20 a minute) must hold up only its own
+chat: a busy or hostile group never delays another cluster. Within one chat the order of
+updates is kept, so "/afspraak" and the "/klaar" typed after it are handled in that order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+# Updates waiting for their chat hold a slot too: room for many chats at once.
+MAX_CONCURRENT_UPDATES = 4096
+
+
+def chat_key(update: object) -> object:
+    """The chat an update belongs to; updates without one (rare) share a key of their own."""
+    if isinstance(update, Update):
+        chat = update.effective_chat
+        if chat is not None:
+            return chat.id
+        user = update.effective_user
+        if user is not None:
+            return ("user", user.id)
+    return None
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """One lock per chat, taken in arrival order (asyncio locks are fair); freed when idle."""
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[object, asyncio.Lock] = {}
+        self._users: dict[object, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = chat_key(update)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key]
+                del self._locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to allocate: locks come and go with the chats."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
