@@ -417,6 +417,13 @@ class World:
         if app.post_shutdown:
             await app.post_shutdown(app)
 
+    async def stop_now(self) -> None:
+        """Stop as a killed process would: updates still being handled are abandoned."""
+        for task in asyncio.all_tasks():
+            if task.get_name().endswith(":process_concurrent_update"):
+                task.cancel()
+        await self.stop()
+
     async def restart(self) -> None:
         await self.stop()
         await self.start()

@@ -1,0 +1,139 @@
+"""Nobody stalls the bot, and what the group is told is what is stored, whatever Telegram does."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from dataclasses import replace
+
+import pytest
+from sqlmodel import col, select
+
+from bot.config import Settings
+from models.agreements import Agreement
+from models.meetings import Meeting, MeetingPoll, PollStatus
+from models.nudges import Nudge, NudgeStatus
+from tests.e2e.harness import Chat, World
+
+BURST = 60
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # Telegram's real per-group limit, so replies in a busy group wait for their turn.
+    return replace(settings, group_messages_per_minute=20)
+
+
+def replies_in(world: World, chat: Chat) -> int:
+    return sum(1 for m in world.fake.sent if m.chat_id == chat.id)
+
+
+async def wait_for(predicate: object, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+@pytest.mark.parametrize("registered", [True, False], ids=["cluster", "unregistered-group"])
+async def test_a_burst_in_one_group_does_not_delay_another_cluster(
+    world: World, registered: bool
+) -> None:
+    other = world.group("Klimaatcluster Pajottenland")
+    await other.facilitator.says("/start")
+    busy = world.group("Een drukke groep")
+    if registered:
+        await busy.facilitator.says("/start")
+    spammer = busy.person("Spammer")
+    before_busy = replies_in(world, busy)
+    for _ in range(BURST):
+        world.fake.push_update({"message": busy.message(spammer, "/hulp")})
+    await wait_for(lambda: replies_in(world, busy) > before_busy)
+    before_other = replies_in(world, other)
+    started = time.monotonic()
+    world.fake.push_update({"message": other.message(other.facilitator, "/hulp")})
+    await wait_for(lambda: replies_in(world, other) > before_other)
+    assert time.monotonic() - started < 5
+    # Meanwhile the burst is still far from answered: the group's limit holds it, not others.
+    assert replies_in(world, busy) - before_busy < BURST // 2
+    await world.stop_now()
+
+
+async def test_an_agreement_whose_reply_fails_is_confirmed_once_later_and_keeps_its_number(
+    world: World,
+) -> None:
+    group = world.group("Klimaatcluster Leuven")
+    fien = group.facilitator
+    await fien.says("/start")
+    world.fake.fail_next("sendMessage", 502, "Bad Gateway")
+    failed = await fien.says("/afspraak Offertes opvragen")
+    assert not failed.messages  # Telegram refused the confirmation ...
+    async with world.session() as session:
+        stored = (await session.exec(select(Agreement))).all()
+        outbox = (await session.exec(select(Nudge).where(Nudge.kind == "message"))).all()
+    assert [a.number for a in stored] == [1]  # ... but the agreement is stored,
+    assert [row.status for row in outbox] == [NudgeStatus.PENDING]  # and its reply kept.
+    second = await fien.says("/afspraak Subsidie aanvragen")
+    assert "2 genoteerd" in second.text  # the number is not reused
+    sent = await world.run_until(world.clock.local().replace(microsecond=0) + _minutes(2))
+    confirmations = [t.message for t in sent if "1 genoteerd" in t.text]
+    assert len(confirmations) == 1 and "Offertes opvragen" in confirmations[0].text
+    assert len(await world.run_until(world.clock.local() + _minutes(30))) == 0  # once
+    async with world.session() as session:
+        left = (await session.exec(select(Nudge).where(Nudge.kind == "message"))).all()
+    assert left == []
+
+
+async def test_a_timed_out_meeting_invitation_is_sent_once_with_the_meeting_stored(
+    world: World,
+) -> None:
+    group = world.group("Klimaatcluster Leuven")
+    fien = group.facilitator
+    await fien.says("/start")
+    world.fake.drop_next("sendDocument")
+    reply = await fien.says("/vergadering do 10/12 14u Gemeentehuis")
+    assert "Vergadering 1" in reply.text and not reply.documents
+    async with world.session() as session:
+        meetings = (await session.exec(select(Meeting))).all()
+    assert len(meetings) == 1
+    sent = await world.run_until(world.clock.local() + _minutes(2))
+    documents = [t.message for t in sent if t.message.document is not None]
+    assert [d.filename for d in documents] == ["vergadering-1.ics"]
+    # The announcement is not repeated: only the invitation was still to go.
+    assert not any("Vergadering 1" in t.text and t.message.document is None for t in sent)
+    assert len(await world.run_until(world.clock.local() + _minutes(30))) == 0
+
+
+async def test_a_poll_closed_while_telegram_fails_is_closed_and_announced_once(
+    world: World,
+) -> None:
+    group = world.group("Klimaatcluster Leuven")
+    fien = group.facilitator
+    await fien.says("/start")
+    poll = (await fien.says("/datumprikker di 15/12 14u; do 17/12 10u")).last
+    await fien.presses("✅", on=poll, row=1)
+    world.fake.fail_next("sendMessage", 500, "Internal Server Error")
+    world.fake.fail_next("sendDocument", 500, "Internal Server Error")
+    await fien.says("/sluit")
+    async with world.session() as session:
+        polls = (await session.exec(select(MeetingPoll))).all()
+        meetings = (await session.exec(select(Meeting))).all()
+    assert [p.status for p in polls] == [PollStatus.CLOSED] and len(meetings) == 1
+    again = await fien.says("/sluit")  # nothing open any more: no second winner
+    assert "Vergadering" not in again.text
+    sent = await world.run_until(world.clock.local() + _minutes(5))
+    winners = [t for t in sent if "dinsdag 15 december 2026" in t.text]
+    invitations = [t for t in sent if t.message.document is not None]
+    assert len(winners) == 1 and len(invitations) == 1
+    async with world.session() as session:
+        pending = (
+            await session.exec(
+                select(Nudge).where(Nudge.kind == "message", col(Nudge.status) == "pending")
+            )
+        ).all()
+    assert pending == []
+
+
+def _minutes(n: int) -> dt.timedelta:
+    return dt.timedelta(minutes=n)
