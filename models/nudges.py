@@ -224,11 +224,17 @@ async def claim_due(
         .limit(limit)
     )
     bind = session.get_bind()
+    picked: Any = candidates.scalar_subquery()
     if bind.dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        # A plain `IN (subquery … LIMIT)` may be run once per row by the planner, each run
+        # skipping what the last one locked, until every due row is taken: a materialized
+        # CTE is run once, so the limit holds.
+        cte = candidates.with_for_update(skip_locked=True).cte("picked")
+        cte = cte.prefix_with("MATERIALIZED")
+        picked = select(cte.c.id)
     result = await session.exec(
         update(Nudge)
-        .where(col(Nudge.id).in_(candidates.scalar_subquery()), *_claimable(now))
+        .where(col(Nudge.id).in_(picked), *_claimable(now))
         .values(claimed_until=now + lease, attempts=col(Nudge.attempts) + 1)
         .returning(col(Nudge.id), col(Nudge.attempts), col(Nudge.due_at))
         .execution_options(synchronize_session=False)

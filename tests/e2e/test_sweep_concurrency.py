@@ -14,8 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.clusters import Cluster
 from models.db import SessionMaker, create_engine, session_maker
-from models.nudges import Nudge, NudgeStatus
-from scheduler.sweep import Deliver, Skipped, sweep
+from models.nudges import Nudge, NudgeStatus, claim_due
+from scheduler.sweep import Deliver, Outbound, Skipped, sweep
 
 NUDGES = 500
 CLUSTERS = 5
@@ -70,10 +70,14 @@ async def test_two_processes_deliver_each_of_500_due_nudges_exactly_once(
         def deliverer(process: str) -> Deliver:
             async def deliver(
                 session: AsyncSession, nudge: Nudge, now: dt.datetime
-            ) -> Skipped | None:
-                delivered.append((process, nudge.dedupe_key))
-                await asyncio.sleep(0)  # a send is I/O: the other process runs meanwhile
-                return None
+            ) -> Skipped | Outbound:
+                key = nudge.dedupe_key
+
+                async def send() -> None:
+                    delivered.append((process, key))
+                    await asyncio.sleep(0)  # a send is I/O: the other process runs meanwhile
+
+                return Outbound(send=send)
 
             return deliver
 
@@ -102,6 +106,38 @@ async def test_two_processes_deliver_each_of_500_due_nudges_exactly_once(
         # A third sweep, by either process, finds nothing left to send.
         again = await sweep(second, deliverer("two"), Clock())
         assert again.handled == 0
+    finally:
+        for engine in engines:
+            await engine.dispose()
+
+
+async def test_a_claim_takes_no_more_than_its_limit(backend: str, database_url: str) -> None:
+    """A process killed after claiming leaves one batch waiting for the lease, not the queue."""
+    engines = [create_engine(database_url), create_engine(database_url)]
+    try:
+        killed, survivor = (session_maker(engine) for engine in engines)
+        await seed(killed)
+        async with killed() as session:
+            claims = await claim_due(session, now=NOW, limit=20)
+            await session.commit()
+        assert len(claims) == 20  # then the process dies without delivering them
+        delivered: list[str] = []
+
+        async def deliver(session: AsyncSession, nudge: Nudge, now: dt.datetime) -> Outbound:
+            key = nudge.dedupe_key
+
+            async def send() -> None:
+                delivered.append(key)
+
+            return Outbound(send=send)
+
+        report = await sweep(survivor, deliver, Clock(), batch_size=20)
+        assert report.sent == len(delivered) == NUDGES - 20
+        async with survivor() as session:
+            waiting = (
+                await session.exec(select(func.count()).where(Nudge.status == NudgeStatus.PENDING))
+            ).one()
+        assert waiting == 20
     finally:
         for engine in engines:
             await engine.dispose()
