@@ -8,7 +8,6 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
@@ -16,11 +15,9 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application
 from bot.config import ConfigError, Settings
+from bot.serve import Fatal, serve
 from models.db import DatabaseUrlError, async_url
 from models.migrate import new_revision, upgrade
-
-# Everything the handlers listen to; Telegram sends nothing else.
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -77,11 +74,15 @@ def _run(settings: Settings) -> int:
     _upgrade(settings)
     try:
         asyncio.run(_check_telegram(settings))
-        _serve(build_application(settings), settings)
     except InvalidToken as exc:
         raise _Unusable("Telegram does not accept TELEGRAM_BOT_TOKEN (ask BotFather)") from exc
     except NetworkError as exc:
         raise _Unusable(f"cannot reach the Telegram Bot API: {exc}") from exc
+    try:
+        serve(build_application(settings), settings)
+    except Fatal as exc:
+        print(f"klimaatbot: {exc}", file=sys.stderr)
+        return exc.code
     return 0
 
 
@@ -91,20 +92,6 @@ async def _check_telegram(settings: Settings) -> None:
     bot = Bot(settings.token, base_url=settings.api_base_url or "https://api.telegram.org/bot")
     async with bot:
         await bot.get_me()
-
-
-def _serve(app: Any, settings: Settings) -> None:
-    if settings.webhook_url:
-        app.run_webhook(
-            listen="0.0.0.0",
-            port=settings.webhook_port,
-            url_path=settings.webhook_url.rstrip("/").rsplit("/", 1)[-1],
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-    else:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
 
 
 if __name__ == "__main__":

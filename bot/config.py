@@ -28,6 +28,8 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     webhook_port: int = 8443
+    # Behind the reverse proxy that terminates TLS: only it should reach the bot's port.
+    webhook_listen: str = "127.0.0.1"
     sweep_interval_seconds: float = 30.0
     # Telegram's limit per group; tests raise it so scenarios do not wait out real minutes.
     group_messages_per_minute: int = 20
@@ -66,8 +68,13 @@ class Settings:
         if language not in LANGUAGES:
             raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}")
         port_text = get("WEBHOOK_PORT") or str(cls.webhook_port)
-        if not port_text.isdigit():
+        if not (port_text.isascii() and port_text.isdigit() and 0 < int(port_text) < 65536):
             raise ConfigError("WEBHOOK_PORT must be a port number")
+        if get("WEBHOOK_URL") and not get("WEBHOOK_SECRET"):
+            raise ConfigError(
+                "WEBHOOK_SECRET is required with WEBHOOK_URL: without it anyone who finds the "
+                "URL can send the bot forged updates"
+            )
         return cls(
             token=get("TELEGRAM_BOT_TOKEN"),
             api_base_url=get("TELEGRAM_API_BASE_URL"),
@@ -79,4 +86,5 @@ class Settings:
             webhook_url=get("WEBHOOK_URL"),
             webhook_secret=get("WEBHOOK_SECRET"),
             webhook_port=int(port_text),
+            webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
         )
