@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
@@ -79,32 +78,114 @@ def callback_text(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))[:200]
 
 
+# A tag, an entity, a line end, a word or a space: the atoms a split may fall between.
+_ATOM = re.compile(r"<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|\n| |[^<&\n ]+|[<&]")
+_TAG_NAME = re.compile(r"</?\s*([a-zA-Z][\w-]*)")
+
+
+def utf16_len(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units (an emoji may count two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split at line ends so no message passes Telegram's limit; rendered lines keep their
-    tags on one line, so splitting between lines never breaks the HTML."""
-    if len(text) <= limit:
+    """Split HTML so each part stays within Telegram's limit and is valid on its own.
+
+    Length is counted on the visible text, as Telegram does. Parts end at a line end where
+    one is near, else at a space, and never inside a tag or an entity; tags open at a cut are
+    closed at the end of one part and opened again at the start of the next.
+    """
+    if utf16_len(text) <= limit:
         return [text]
+    atoms: list[str] = []
+    for atom in _ATOM.findall(text):
+        if atom[0] in "<&\n " or utf16_len(atom) <= limit // 4:
+            atoms.append(atom)
+        else:  # a word longer than a part could hold: cut it into pieces
+            step = limit // 8
+            atoms.extend(atom[i : i + step] for i in range(0, len(atom), step))
     chunks: list[str] = []
+    stack: list[tuple[str, str]] = []  # (name, opening tag) of the tags open here
+    prefix = ""  # the tags re-opened at the start of the current part
     current: list[str] = []
-    size = 0
-    for line in _lines_within(text.split("\n"), limit):
-        extra = len(line) + (1 if current else 0)
-        if current and size + extra > limit:
-            chunks.append("\n".join(current))
-            current, size = [], 0
-            extra = len(line)
-        current.append(line)
-        size += extra
-    if current:
-        chunks.append("\n".join(current))
-    return [chunk for chunk in chunks if chunk.strip()]
+    visible = 0
+    line_break: tuple[int, list[tuple[str, str]], int] | None = None
+    space_break: tuple[int, list[tuple[str, str]], int] | None = None
+    for atom in atoms:
+        if atom.startswith("<") and len(atom) > 1:
+            _track(stack, atom)
+            current.append(atom)
+            continue
+        size = 1 if atom.startswith("&") and len(atom) > 1 else utf16_len(atom)
+        while current and visible + size > limit:
+            cut = _best(line_break, space_break, limit) or (len(current), list(stack), visible)
+            at, open_then, _ = cut
+            head = "".join(_trim_end(current[:at]))
+            closing = "".join(f"</{name}>" for name, _ in reversed(open_then))
+            part = prefix + head + closing
+            if head.strip():
+                chunks.append(part)
+            prefix = "".join(tag for _, tag in open_then)
+            current = _trim_start(current[at:])
+            visible = sum(_visible_size(a) for a in current)
+            line_break = space_break = None
+        current.append(atom)
+        visible += size
+        if atom == "\n":
+            line_break = (len(current), list(stack), visible)
+        elif atom == " ":
+            space_break = (len(current), list(stack), visible)
+    rest = "".join(current)
+    if rest.strip() and _visible_text(rest).strip():
+        chunks.append(prefix + rest)
+    return chunks
 
 
-def _lines_within(lines: Iterable[str], limit: int) -> Iterable[str]:
-    for line in lines:
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > limit // 2 else limit
-            yield line[:cut]
-            line = line[cut:].lstrip()
-        yield line
+def _visible_size(atom: str) -> int:
+    if atom.startswith("<") and len(atom) > 1:
+        return 0
+    if atom.startswith("&") and len(atom) > 1:
+        return 1
+    return utf16_len(atom)
+
+
+def _visible_text(html_text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]*>", "", html_text))
+
+
+def _track(stack: list[tuple[str, str]], tag: str) -> None:
+    match = _TAG_NAME.match(tag)
+    if match is None:
+        return
+    name = match.group(1).lower()
+    if tag.startswith("</"):
+        if stack and stack[-1][0] == name:
+            stack.pop()
+    elif not tag.endswith("/>"):
+        stack.append((name, tag))
+
+
+def _best(
+    line_break: tuple[int, list[tuple[str, str]], int] | None,
+    space_break: tuple[int, list[tuple[str, str]], int] | None,
+    limit: int,
+) -> tuple[int, list[tuple[str, str]], int] | None:
+    """A line end in the second half of the part, else a space in its last quarter."""
+    if line_break is not None and line_break[2] >= limit // 2:
+        return line_break
+    if space_break is not None and space_break[2] >= limit * 3 // 4:
+        return space_break
+    return line_break or space_break
+
+
+def _trim_end(atoms: list[str]) -> list[str]:
+    while atoms and atoms[-1] in ("\n", " "):
+        atoms = atoms[:-1]
+    return atoms
+
+
+def _trim_start(atoms: list[str]) -> list[str]:
+    index = 0
+    while index < len(atoms) and atoms[index] in ("\n", " "):
+        index += 1
+    return atoms[index:]

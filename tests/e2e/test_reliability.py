@@ -8,6 +8,8 @@ import time
 from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import col, select
 
 from bot.config import Settings
@@ -19,8 +21,8 @@ from tests.e2e.harness import Chat, World
 BURST = 60
 
 
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
+@pytest.fixture(name="settings")
+def limited_settings(settings: Settings) -> Settings:
     # Telegram's real per-group limit, so replies in a busy group wait for their turn.
     return replace(settings, group_messages_per_minute=20)
 
@@ -137,3 +139,35 @@ async def test_a_poll_closed_while_telegram_fails_is_closed_and_announced_once(
 
 def _minutes(n: int) -> dt.timedelta:
     return dt.timedelta(minutes=n)
+
+
+USER_TEXT = (
+    st.lists(
+        st.sampled_from(list("&<>\"' abcé€😀#@/") + ["&lt;", "<i>", "</b>", "&amp;", "\n"]),
+        min_size=1,
+        max_size=900,
+    )
+    .map("".join)
+    .filter(lambda text: text.strip() and not text.lstrip().startswith(("/", "@", "#")))
+)
+
+
+@settings(
+    max_examples=12,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(texts=st.lists(USER_TEXT, min_size=1, max_size=4))
+async def test_any_text_gives_deliverable_replies_listings_and_nudges(
+    world: World, texts: list[str]
+) -> None:
+    group = world.group("Klimaatcluster Leuven")
+    fien = group.facilitator
+    await fien.says("/start")
+    for text in texts:
+        await fien.says(f"/afspraak {text} tegen morgen")
+    await fien.says("/schrap 1")
+    for listing in ("/afspraken", "/afspraken alle", "/overzicht"):
+        await fien.says(listing)
+    await world.run_until(world.clock.local() + dt.timedelta(days=3))
+    assert world.fake.take_rejections() == []
+    assert not any("ging iets mis" in m.text for m in group.messages)
