@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, String, Text, cast, or_, update
+from sqlalchemy import JSON, String, Text, TypeDecorator, cast, or_, update
 from sqlalchemy import select as core_select
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -333,18 +333,19 @@ async def _scrub_everywhere(session: AsyncSession, needles: _Needles) -> None:
         for column in table.columns:
             if column.primary_key:
                 continue
-            if isinstance(column.type, JSON):
+            kind = _stored_as(column.type)
+            if kind is JSON:
                 condition = or_(
                     *(cast(column, Text).ilike(_contains(t), escape="!") for t in json_texts)
                 )
-            elif isinstance(column.type, String):
+            elif kind is String:
                 condition = or_(*(column.ilike(_contains(t), escape="!") for t in needles.texts))
             else:
                 continue
             rows = (await session.exec(core_select(*keys, column).where(condition))).all()  # type: ignore[call-overload]
             for row in rows:
                 *key_values, value = row
-                if isinstance(column.type, JSON):
+                if kind is JSON:
                     cleaned = _scrub_json(value, pattern, needles.user_id)
                 else:
                     cleaned = pattern.sub(ERASED, value)
@@ -359,6 +360,20 @@ async def _scrub_everywhere(session: AsyncSession, needles: _Needles) -> None:
                         .values(status=NudgeStatus.CANCELLED)
                     )
                 await session.exec(update(table).where(*where).values(values))
+
+
+def _stored_as(column_type: Any) -> type | None:
+    """JSON, String (any text: VARCHAR, TEXT, SQLModel's AutoString, …) or None for the rest.
+
+    Decorated types (AutoString, the project's own) are judged by what they store.
+    """
+    while isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
+    if isinstance(column_type, JSON):
+        return JSON
+    if isinstance(column_type, String):
+        return String
+    return None
 
 
 def _contains(text: str) -> str:

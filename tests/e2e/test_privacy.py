@@ -204,3 +204,34 @@ async def test_a_facilitator_can_be_forgotten_too(world: World) -> None:
     assert not [v for v in values if v[2] == FACILITATOR_ID or "fien" in str(v[2]).lower()]
     async with world.runtime.sessions() as session:
         assert (await session.exec(select(func.count()).select_from(Cluster))).one() == 1
+
+
+async def test_forget_me_finds_the_name_in_every_free_text_field_and_in_no_export(
+    world: World,
+) -> None:
+    forum = world.group("Klimaatcluster Dijleland", type_="supergroup", forum=True)
+    fien = forum.facilitator
+    await fien.says("/start")
+    await fien.says("/gemeenten + Herent, Bertem")
+    bart = person(forum, BART_ID, "Bart", "Peeters-Dupré", USERNAME)
+    await bart.says("/gemeente Herent")
+    topic = await forum.create_topic(bart, f"Fietsplan van {NAME}")
+    # The name typed into every free-text field the bot stores.
+    await bart.says(f"/afspraak {NAME} vraagt offertes @bart_peeters tegen 16/12", thread=topic)
+    await bart.says(f"/actie Fietsplan {NAME} #mobiliteit #Herent", thread=topic)
+    await bart.says(f"/vergadering do 10/12 14u #Herent bij {NAME} thuis")
+    await bart.says(f"/agenda {NAME} stelt het fietsplan voor")
+    await fien.says(f"/leerpunt {NAME} weet hoe het moet #mobiliteit")
+    assert traces_of_bart(await everything_stored(world))
+
+    private = bart.in_private()
+    ask = await private.says("/vergeetmij")
+    await private.presses("Ja", on=ask.last)
+
+    left = traces_of_bart(await everything_stored(world))
+    assert left == [], "\n".join(map(str, left))
+    export = await fien.in_private().says("/export")
+    assert export.documents
+    for document in export.documents:
+        text = document.content.decode("utf-8", errors="replace").lower()
+        assert not any(part in text for part in TRACES), document.filename
