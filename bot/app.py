@@ -30,6 +30,7 @@ from handlers import (
 from handlers import settings as schedule_settings
 from handlers.errors import on_error
 from handlers.runtime import RUNTIME_KEY, App, Runtime
+from handlers.turn import fallback_button
 from models.db import create_engine, session_maker
 from scheduler import jobs
 from scheduler.clock import Clock, SystemClock
@@ -100,6 +101,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
     nudges.register(app)
     digest.register(app)
     schedule_settings.register(app)
+    # Last in the group: only presses that no capability above took reach it.
+    app.add_handler(fallback_button())
     app.add_error_handler(on_error)
     # The sweep gets its deliver callable from handlers/ here: scheduler/ never imports it.
     jobs.register(

@@ -86,9 +86,15 @@ def action_status_of(word: str) -> ActionStatus | None:
     return STATUSES.get(fold(word))
 
 
+def is_number(text: str) -> bool:
+    """ASCII digits, at most nine: `²` or `٣` pass `str.isdigit()`, and a number past what a
+    column holds (2³¹ on PostgreSQL) would fail in the database instead of being refused."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 def parse_number(text: str) -> int | None:
     """`12`, `#12`, `nr. 12` -> 12; anything else None."""
-    found = re.fullmatch(r"(?:nr\.?\s*|no\.?\s*|#)?(\d{1,9})", text.strip(), re.IGNORECASE)
+    found = re.fullmatch(r"(?:nr\.?\s*|no\.?\s*|#)?([0-9]{1,9})", text.strip(), re.IGNORECASE)
     return int(found[1]) if found else None
 
 
@@ -115,9 +121,9 @@ class Arguments:
     action_number: int | None = None
 
 
-_ACTION = r"(?<!\S)(?:actie|action)\s+(?:nr\.?\s*|#)?(?P<action>\d{1,9})(?![\w/.:-])"
+_ACTION = r"(?<!\S)(?:actie|action)\s+(?:nr\.?\s*|#)?(?P<action>[0-9]{1,9})(?![\w/.:-])"
 _MENTION = r"(?<![\w@.])@(?P<user>[A-Za-z][A-Za-z0-9_]{2,31})\b"
-_HASHTAG = r"(?<![\w#&])#(?P<tag>[^\W\d][\w-]*)"
+_HASHTAG = r"(?<![\w#&])#(?P<tag>[^\W0-9][\w-]*)"
 _MARKERS = {
     (owner, action): re.compile(
         "|".join(
@@ -132,7 +138,7 @@ _MARKERS = {
 }
 _DUE = re.compile(r"(?<!\S)(?:tegen|by)\s+", re.IGNORECASE)
 # A word that can only be meant as a date: `19/3`, `2027-03-19`, `19.3.27`.
-_DATE_SHAPED = re.compile(r"\d{1,4}[/.-]\d")
+_DATE_SHAPED = re.compile(r"[0-9]{1,4}[/.-][0-9]")
 
 
 def parse_arguments(
@@ -282,6 +288,8 @@ async def resolve_arguments(turn: Turn, args: Arguments, *, many_places: bool = 
         raise DomainError("args.one_owner")
     owner: Member | None = None
     for user in args.users:
+        if user.is_bot or user.id in (777000, 1087968824, 136817688):
+            continue  # a bot or Telegram's service account is nobody's owner
         owner = await clusters.touch_member(
             turn.session,
             cluster=cluster,

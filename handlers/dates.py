@@ -56,6 +56,11 @@ class DateParseError(ValueError):
         }
 
 
+# A sane horizon: a date outside it is a typo (or an attack), and years past 9999 cannot even
+# be written into a calendar file.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 @dataclass(frozen=True)
 class When:
     """A day, and the time of day if one was typed (each command has its own default)."""
@@ -101,7 +106,10 @@ def parse_when(text: str, *, now: dt.datetime) -> When:
             clock = _match_time(time_words) if time_words else None
             if time_words and clock is None:
                 continue
-            return _when(resolve_date, clock, now)
+            when = _when(resolve_date, clock, now)
+            if not FIRST_YEAR <= when.date.year <= LAST_YEAR:
+                raise DateParseError("date.beyond_horizon", first=FIRST_YEAR, last=LAST_YEAR)
+            return when
     raise DateParseError("date.unreadable", text=_shown(text))
 
 

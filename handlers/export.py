@@ -61,11 +61,23 @@ def plain(text: str) -> str:
 # --- CSV ------------------------------------------------------------------------------------
 
 
+# What makes a spreadsheet read a cell as a formula (`=HYPERLINK(…)`, `+1+cmd|…`, `@SUM(…)`).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: object) -> object:
+    """A text cell that a spreadsheet would run as a formula gets a leading `'`, so it shows
+    as typed; numbers stay numbers."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
+
+
 def _csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -14,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from handlers import sending
+from handlers.arguments import is_number
 from handlers.i18n import Html, has, t
 from handlers.render import long_date, long_datetime, plain_name, split_message
 from handlers.runtime import App
@@ -71,7 +72,7 @@ def _short(title: str) -> str:
 
 def _pick(summaries: list[ClusterSummary], choice: str) -> ClusterSummary:
     """By the number shown in the list, or by (part of) the name."""
-    if choice.isdigit():
+    if is_number(choice):
         number = int(choice)
         if 1 <= number <= len(summaries):
             return summaries[number - 1]

@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers import polls, sending
+from handlers.arguments import is_number
 from handlers.digest import render_digest
 from handlers.i18n import Html, t, tn
 from handlers.render import callback_text, long_date, long_datetime, mention, short_time
@@ -419,7 +420,7 @@ async def press(turn: Turn) -> None:
     cluster = turn.require_cluster()
     member = turn.require_member()
     parts = (query.data or "").split(":")
-    if len(parts) < 3 or not parts[2].isdigit() or parts[1] not in ("done", "later"):
+    if len(parts) < 3 or not is_number(parts[2]) or parts[1] not in ("done", "later"):
         raise DomainError("nudges.button_unknown")
     number = int(parts[2])
     agreement = await agreements.get_agreement(turn.session, cluster=cluster, number=number)

@@ -14,7 +14,7 @@ from handlers.i18n import Html, t
 from handlers.menu import visible
 from handlers.render import plain_name
 from handlers.runtime import App, runtime_of
-from handlers.turn import Turn, command
+from handlers.turn import Turn, command, is_person
 from models import clusters
 from models.clusters import Member, Role
 from models.errors import DomainError
@@ -171,7 +171,11 @@ async def my_municipality(turn: Turn) -> None:
     await turn.say("municipality.set", name=plain_name(turn.member), municipality=municipality.name)
 
 
-_INHABITANTS = re.compile(r"^(?P<name>.+?)\s+(?P<count>\d{1,3}(?:[. ]\d{3})+|\d+)$")
+_INHABITANTS = re.compile(r"^(?P<name>.+?)\s+(?P<count>[0-9]{1,3}(?:[. ][0-9]{3})+|[0-9]+)$")
+
+
+# Antwerp has about 550,000; anything beyond this is a typo, and would not fit the column.
+MAX_INHABITANTS = 10_000_000
 
 
 async def inhabitants(turn: Turn) -> None:
@@ -180,6 +184,8 @@ async def inhabitants(turn: Turn) -> None:
     if match is None:
         raise DomainError("inhabitants.usage")
     count = int(re.sub(r"[. ]", "", match["count"]))
+    if count > MAX_INHABITANTS:
+        raise DomainError("inhabitants.too_many", count=match["count"])
     municipality = await clusters.set_inhabitants(
         turn.session,
         cluster=turn.require_cluster(),
@@ -211,7 +217,7 @@ async def mentioned_member(turn: Turn) -> Member | None:
     message = turn.message
     assert message is not None
     for entity in message.entities:
-        if entity.type == MessageEntity.TEXT_MENTION and entity.user:
+        if entity.type == MessageEntity.TEXT_MENTION and entity.user and is_person(entity.user):
             user = entity.user
             return await clusters.touch_member(
                 turn.session,
@@ -230,7 +236,7 @@ async def mentioned_member(turn: Turn) -> Member | None:
                 raise DomainError("member.unknown_username", username=username)
             return found
     reply = message.reply_to_message
-    if reply is not None and reply.from_user is not None and not reply.from_user.is_bot:
+    if reply is not None and reply.from_user is not None and is_person(reply.from_user):
         user = reply.from_user
         return await clusters.touch_member(
             turn.session,

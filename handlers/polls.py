@@ -24,6 +24,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from handlers import sending
+from handlers.arguments import is_number
 from handlers.dates import DateParseError, parse_when
 from handlers.i18n import Html, t
 from handlers.meetings import invitation_entry
@@ -373,7 +374,7 @@ async def close(turn: Turn) -> None:
     cluster = turn.require_cluster()
     argument = turn.text_args.strip().lstrip("#")
     if argument:
-        if not argument.isdigit():
+        if not is_number(argument):
             raise DomainError("poll.close_usage")
         poll = await meetings.poll_by_number(turn.session, cluster=cluster, number=int(argument))
         if poll.status != PollStatus.OPEN:
@@ -410,7 +411,7 @@ async def press(turn: Turn) -> None:
     query = turn.query
     assert query is not None
     parts = (query.data or "").split(":")
-    if len(parts) < 3 or not parts[1].isdigit():
+    if len(parts) < 3 or not is_number(parts[1]):
         raise NotFound("poll.unknown")
     poll = await meetings.get_poll(turn.session, cluster=cluster, poll_id=int(parts[1]))
     message = query.message
@@ -428,7 +429,7 @@ async def press(turn: Turn) -> None:
         turn.answer(callback_text(turn.t("poll.closing")))
         turn.post(await _announce(turn.session, cluster=cluster, closed=closed, now=turn.now))
         return
-    if len(parts) != 4 or not parts[2].isdigit() or parts[3] not in _ANSWERS:
+    if len(parts) != 4 or not is_number(parts[2]) or parts[3] not in _ANSWERS:
         raise NotFound("poll.unknown")
     answer = _ANSWERS[parts[3]]
     option, changed = await meetings.vote(

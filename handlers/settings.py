@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.arguments import is_number
 from handlers.dates import DateParseError, parse_when
 from handlers.i18n import Html
 from handlers.render import weekday_name
@@ -55,9 +56,9 @@ _OFF = {"uit", "off", "nee", "no", "non", "geen", "none"}
 _ON = {"aan", "on", "ja", "yes", "oui"}
 _HERE = {"hier", "here", "ici"}
 
-_CLOCK = re.compile(r"^(\d{1,2})(?:(?:[:.hu]|uur)(\d{2})?)?(?:u|h|uur)?$")
-_AMPM = re.compile(r"^(\d{1,2})(?::(\d{2}))?(am|pm)$")
-_DAY_MONTH = re.compile(r"^(\d{1,2})\s*[/.]\s*(\d{1,2})$")
+_CLOCK = re.compile(r"^([0-9]{1,2})(?:(?:[:.hu]|uur)([0-9]{2})?)?(?:u|h|uur)?$")
+_AMPM = re.compile(r"^([0-9]{1,2})(?::([0-9]{2}))?(am|pm)$")
+_DAY_MONTH = re.compile(r"^([0-9]{1,2})\s*[/.]\s*([0-9]{1,2})$")
 
 
 def _fold(text: str) -> str:
@@ -91,7 +92,7 @@ def read_day_off(text: str, *, now: dt.datetime) -> tuple[int, int]:
         except ValueError:
             raise DomainError("settings.day_invalid", day=day, month=month) from None
         return month, day
-    if not re.search(r"\d", text):
+    if not re.search(r"[0-9]", text):
         raise DomainError("settings.day_usage", text=text)
     try:
         when = parse_when(text, now=now)
@@ -113,7 +114,7 @@ def parse_change(
             "settings.done_reminders_on" if enabled else "settings.done_reminders_off"
         )
     if head in _REMINDER:
-        if len(folded) != 1 or not folded[0].isdigit():
+        if len(folded) != 1 or not is_number(folded[0]):
             raise DomainError("settings.reminder_usage")
         return dataclasses.replace(current, reminder_lead_days=int(folded[0])), (
             "settings.done_lead"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -213,6 +214,27 @@ def command(name: str, handler: Handler) -> CommandHandler[Any, None]:
     return CommandHandler(command_spec.names, callback)
 
 
+async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button no capability knows (an old keyboard, crafted data): still answered, so the
+    client stops spinning."""
+    query = update.callback_query
+    if query is None:
+        return
+    runtime = runtime_of(context.bot_data)
+    user = update.effective_user
+    code = ((user.language_code if user else None) or "").split("-")[0].lower()
+    lang = code if code in LANGUAGES else runtime.default_language
+    try:
+        await query.answer(callback_text(t(lang, "button.unknown")), show_alert=True)
+    except TelegramError:
+        log.info("could not answer an unknown button", exc_info=True)
+
+
+def fallback_button() -> CallbackQueryHandler[Any, None]:
+    """Registered last: catches the presses no other handler took."""
+    return CallbackQueryHandler(unknown_button)
+
+
 def button(
     prefix: str, handler: Handler, *, role: Role = Role.MEMBER
 ) -> CallbackQueryHandler[Any, None]:
@@ -244,7 +266,14 @@ async def run_turn(
     runtime = runtime_of(context.bot_data)
     chat = update.effective_chat
     user = update.effective_user
-    if chat is None or user is None or user.is_bot:
+    if chat is None or user is None:
+        return
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        if message.sender_chat.id == chat.id and command_spec is not None:
+            await _tell_anonymous_admin(update, context, chat.id)
+        return  # a channel's post or an auto-forward: nobody to answer or to register
+    if not is_person(user):
         return
     now = runtime.clock.now()
     private = chat.type == ChatType.PRIVATE
@@ -286,6 +315,8 @@ async def run_turn(
                 raise DomainError("chat.private_only" if not private else "chat.group_only")
             if not private and cluster is None and needed != Role.ANYONE:
                 raise DomainError("cluster.not_registered")
+            if message is not None and _has_control_character(message.text or ""):
+                raise DomainError("input.control_character")
             if not await turn.has_role(needed):
                 raise NotAllowed(f"role.needs_{needed.value}")
             await handler(turn)
@@ -307,6 +338,34 @@ async def run_turn(
             await _refuse(turn, error.key, **error.params)
             await session.rollback()
     await _say(turn, claim)
+
+
+# Telegram's own accounts: the service account that posts a linked channel's auto-forwards,
+# the one anonymous admins write as, and the one channels write as in their discussion group.
+SERVICE_USER_IDS = frozenset({777000, 1087968824, 136817688})
+
+
+def is_person(user: User) -> bool:
+    """A human member: never a bot, nor one of Telegram's service accounts."""
+    return not user.is_bot and user.id not in SERVICE_USER_IDS
+
+
+def _has_control_character(text: str) -> bool:
+    """U+0000 and friends: PostgreSQL refuses them in text, and nobody types them on purpose."""
+    return any(unicodedata.category(char) == "Cc" and char not in "\n\t\r" for char in text)
+
+
+async def _tell_anonymous_admin(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int
+) -> None:
+    runtime = runtime_of(context.bot_data)
+    async with runtime.sessions() as session:
+        cluster = await get_cluster(session, chat_id)
+    lang = cluster.language if cluster is not None else runtime.default_language
+    message = update.effective_message
+    thread = message.message_thread_id if message is not None and message.is_topic_message else None
+    entry = {"chat": chat_id, "text": t(lang, "chat.anonymous_admin"), "thread": thread}
+    await sending.deliver(context.bot, runtime.sessions, [entry], {})
 
 
 async def _say(turn: Turn, claim: Claim | None) -> None:

@@ -14,6 +14,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, Column, Text, UniqueConstraint, and_, func, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -269,7 +271,23 @@ async def vote(
     if existing is not None and existing.answer == answer:
         return option, False
     if existing is None:
-        existing = PollVote(option_id=option.id, member_id=member.id, answer=answer, updated_at=now)
+        # An upsert: the same press handled at once by two processes is one vote, not an
+        # error for the second (the unique key would refuse a plain INSERT).
+        values = {
+            "option_id": option.id,
+            "member_id": member.id,
+            "answer": Answer(answer).value,
+            "updated_at": now,
+        }
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement = insert(PollVote).values(**values)
+        await session.exec(
+            statement.on_conflict_do_update(
+                index_elements=["option_id", "member_id"],
+                set_={"answer": values["answer"], "updated_at": now},
+            )
+        )
+        return option, True
     existing.answer = Answer(answer)
     existing.updated_at = now
     session.add(existing)
