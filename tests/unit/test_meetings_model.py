@@ -3,9 +3,11 @@ rotation, the agenda and what goes into the minutes."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -486,3 +488,32 @@ async def test_minutes_hold_what_was_recorded_from_the_start_until_now(leuven: L
 
     await meetings.store_minutes(session, meeting=meeting, text="Verslag", now=now)
     assert (meeting.minutes, meeting.minutes_at) == ("Verslag", now)
+
+
+async def test_the_same_press_handled_by_two_processes_at_once_is_one_vote(
+    leuven: Leuven, database_url: str
+) -> None:
+    poll = await leuven.poll(TUE, THU)
+    await leuven.session.commit()
+    engines = [create_engine(database_url), create_engine(database_url)]
+    try:
+
+        async def press(engine: Any) -> bool:
+            async with session_maker(engine)() as session:
+                mine = await session.get(MeetingPoll, poll.id)
+                member = await session.get(Member, leuven.an.id)
+                assert mine is not None and member is not None
+                _, changed = await meetings.vote(
+                    session, poll=mine, position=1, member=member, answer=Y, now=NOW
+                )
+                await session.commit()
+                return changed
+
+        results = await asyncio.gather(*(press(engine) for engine in engines))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    # Both presses were answered as a vote (the later one as "unchanged"), neither as an error.
+    assert any(results)
+    votes = (await leuven.session.exec(select(PollVote))).all()
+    assert [(v.member_id, v.answer) for v in votes] == [(leuven.an.id, Y)]
