@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import event
@@ -19,17 +20,47 @@ class DatabaseUrlError(ValueError):
     """The configured URL is not one this bot can use."""
 
 
+# libpq's URL options as asyncpg names them; options asyncpg takes as they are.
+_PG_RENAMED = {"sslmode": "ssl", "connect_timeout": "timeout"}
+_PG_KEPT = {"ssl", "timeout", "command_timeout", "statement_cache_size", "target_session_attrs"}
+_SSL_MODES = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}
+
+
+def masked(url: str) -> str:
+    """The URL as it may be shown: never the password, even when the URL does not parse."""
+    return re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", url)
+
+
 def async_url(url: str) -> URL:
-    """Map the URL people write (`sqlite:///x.db`, `postgresql://…`) to its async driver."""
+    """Map the URL people write (`sqlite:///x.db`, `postgresql://…`) to its async driver.
+
+    PostgreSQL options libpq knows are renamed for asyncpg (`sslmode=require` becomes
+    `ssl=require`); an option asyncpg cannot take is refused here, in one line, rather than
+    failing later with a traceback.
+    """
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError) as exc:
-        raise DatabaseUrlError(f"cannot read DATABASE_URL {url!r}") from exc
+        raise DatabaseUrlError(f"cannot read DATABASE_URL {masked(url)!r}") from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         return parsed.set(drivername="sqlite+aiosqlite")
     if backend in ("postgresql", "postgres"):
-        return parsed.set(drivername="postgresql+asyncpg")
+        query: dict[str, str | tuple[str, ...]] = {}
+        for name, value in parsed.query.items():
+            target = _PG_RENAMED.get(name, name)
+            if target not in _PG_KEPT:
+                known = ", ".join(sorted({*_PG_RENAMED, *_PG_KEPT}))
+                raise DatabaseUrlError(
+                    f"DATABASE_URL option {name!r} is not supported for PostgreSQL "
+                    f"(supported: {known})"
+                )
+            if target == "ssl" and value not in _SSL_MODES:
+                raise DatabaseUrlError(
+                    f"DATABASE_URL {name}={value!r}: use one of {', '.join(sorted(_SSL_MODES))}"
+                )
+            query[target] = value
+        return parsed.set(drivername="postgresql+asyncpg", query=query)
     raise DatabaseUrlError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
 
 

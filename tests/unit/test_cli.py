@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from models.db import async_url
+
 
 def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
@@ -80,3 +82,31 @@ def test_unreachable_telegram_is_one_line(tmp_path: Path) -> None:
 def test_bad_facilitator_ids_are_reported(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "run", TELEGRAM_BOT_TOKEN="1:abc", FACILITATOR_IDS="12,fien")
     assert_one_clear_line(result, "FACILITATOR_IDS")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://bot:hunter2@db.example:notaport/klimaatbot", "cannot read DATABASE_URL"),
+        ("postgresql://bot:hunter2@127.0.0.1:1/klimaatbot", "cannot open the database"),
+        ("postgresql://bot:hunter2@db.example/klimaatbot?sslmode=sometimes", "sslmode"),
+        ("postgresql://bot:hunter2@db.example/klimaatbot?sslrootcert=/ca.pem", "sslrootcert"),
+    ],
+)
+def test_the_database_password_is_never_shown(tmp_path: Path, url: str, expected: str) -> None:
+    result = run_cli(tmp_path, "db", "upgrade", DATABASE_URL=url)
+    assert_one_clear_line(result, expected)
+    assert "hunter2" not in result.stderr + result.stdout
+
+
+def test_postgresql_ssl_and_timeout_options_are_mapped_for_asyncpg() -> None:
+    url = async_url("postgresql://bot:pw@db/klimaatbot?sslmode=require&connect_timeout=5")
+    assert url.drivername == "postgresql+asyncpg"
+    assert dict(url.query) == {"ssl": "require", "timeout": "5"}
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL")
+def test_an_sslmode_the_server_accepts_works(tmp_path: Path) -> None:
+    url = os.environ["TEST_DATABASE_URL"] + "?sslmode=prefer"
+    result = run_cli(tmp_path, "db", "upgrade", DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
