@@ -16,6 +16,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import build_application
 from bot.config import ConfigError, Settings
 from bot.serve import Fatal, serve
+from models.backup import BackupError, backup
 from models.db import DatabaseUrlError, async_url
 from models.migrate import new_revision, upgrade
 
@@ -31,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_sub.add_parser("upgrade", help="bring the database schema up to date")
     revision = db_sub.add_parser("revision", help="new migration from the models (developers)")
     revision.add_argument("message")
+    copy = db_sub.add_parser("backup", help="a consistent copy of the SQLite database")
+    copy.add_argument("file", type=Path)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -39,13 +42,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         settings = Settings.from_env()
+        if args.command == "db" and args.db_command == "backup":
+            size = backup(settings.database_url, args.file)
+            print(f"klimaatbot: database copied to {args.file} ({size:,} bytes)")
+            return 0
         if args.command == "db":
             _upgrade(settings)
             if args.db_command == "revision":
                 new_revision(settings.database_url, args.message)
             return 0
         return _run(settings)
-    except (ConfigError, DatabaseUrlError, _Unusable) as exc:
+    except (ConfigError, DatabaseUrlError, BackupError, _Unusable) as exc:
         print(f"klimaatbot: {exc}", file=sys.stderr)
         return 2
 

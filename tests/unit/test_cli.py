@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,26 @@ def test_an_sslmode_the_server_accepts_works(tmp_path: Path) -> None:
     url = os.environ["TEST_DATABASE_URL"] + "?sslmode=prefer"
     result = run_cli(tmp_path, "db", "upgrade", DATABASE_URL=url)
     assert result.returncode == 0, result.stderr
+
+
+def test_db_backup_makes_a_consistent_copy_of_the_sqlite_database(tmp_path: Path) -> None:
+    database = tmp_path / "klimaatbot.db"
+    url = f"sqlite:///{database}"
+    assert run_cli(tmp_path, "db", "upgrade", DATABASE_URL=url).returncode == 0
+    with sqlite3.connect(database) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("CREATE TABLE note (text TEXT)")
+        connection.execute("INSERT INTO note VALUES ('Klimaatcluster Leuven')")
+    result = run_cli(tmp_path, "db", "backup", "copy.db", DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "copy.db") as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("SELECT text FROM note").fetchall() == [("Klimaatcluster Leuven",)]
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchone() is not None
+    again = run_cli(tmp_path, "db", "backup", "copy.db", DATABASE_URL=url)
+    assert_one_clear_line(again, "exists already")
+
+
+def test_db_backup_of_postgresql_points_to_pg_dump(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "db", "backup", "x.db", DATABASE_URL="postgresql://u:pw@h/db")
+    assert_one_clear_line(result, "pg_dump")
