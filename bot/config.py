@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -70,11 +71,14 @@ class Settings:
         port_text = get("WEBHOOK_PORT") or str(cls.webhook_port)
         if not (port_text.isascii() and port_text.isdigit() and 0 < int(port_text) < 65536):
             raise ConfigError("WEBHOOK_PORT must be a port number")
-        if get("WEBHOOK_URL") and not get("WEBHOOK_SECRET"):
+        secret = get("WEBHOOK_SECRET")
+        if get("WEBHOOK_URL") and not secret:
             raise ConfigError(
                 "WEBHOOK_SECRET is required with WEBHOOK_URL: without it anyone who finds the "
                 "URL can send the bot forged updates"
             )
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ConfigError("WEBHOOK_SECRET may hold 1-256 of A-Z a-z 0-9 _ - (Telegram's rule)")
         return cls(
             token=get("TELEGRAM_BOT_TOKEN"),
             api_base_url=get("TELEGRAM_API_BASE_URL"),

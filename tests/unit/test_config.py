@@ -29,6 +29,7 @@ def test_values_are_read() -> None:
             "DEFAULT_LANGUAGE": "FR",
             "BOT_TIMEZONE": "Europe/Amsterdam",
             "WEBHOOK_URL": "https://bot.example.org/hook",
+            "WEBHOOK_SECRET": "s3cret",
             "WEBHOOK_PORT": "8080",
         }
     )
@@ -74,3 +75,27 @@ def test_dotenv_in_the_working_directory_is_read(
     # load_dotenv wrote to os.environ directly: take the values out again.
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN")
     monkeypatch.delenv("FACILITATOR_IDS")
+
+
+def test_webhook_mode_needs_a_secret_and_listens_locally_by_default() -> None:
+    with pytest.raises(ConfigError, match="WEBHOOK_SECRET is required"):
+        Settings.from_env({"WEBHOOK_URL": "https://bot.example.org/hook"}, dotenv=False)
+    with pytest.raises(ConfigError, match="WEBHOOK_SECRET may hold"):
+        Settings.from_env(
+            {"WEBHOOK_URL": "https://bot.example.org/hook", "WEBHOOK_SECRET": "met spaties"},
+            dotenv=False,
+        )
+    settings = Settings.from_env(
+        {"WEBHOOK_URL": "https://bot.example.org/hook", "WEBHOOK_SECRET": "s3cret-token"},
+        dotenv=False,
+    )
+    assert settings.webhook_listen == "127.0.0.1"
+    public = Settings.from_env(
+        {
+            "WEBHOOK_URL": "https://bot.example.org/hook",
+            "WEBHOOK_SECRET": "s3cret-token",
+            "WEBHOOK_LISTEN": "0.0.0.0",
+        },
+        dotenv=False,
+    )
+    assert public.webhook_listen == "0.0.0.0"
