@@ -37,7 +37,7 @@ async def my_data(turn: Turn) -> None:
         await turn.say("privacy.nothing_stored")
         return
     content = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-    await turn.say("privacy.my_data", clusters=len(data["memberships"]))
+    await turn.reply(turn.tn("privacy.my_data", len(data["memberships"])))
     await turn.send_file(content, "mijngegevens.json")
 
 
@@ -55,10 +55,10 @@ async def forget_me(turn: Turn) -> None:
         ]
     )
     await turn.reply(
-        turn.t(
+        turn.tn(
             "privacy.forget_confirm",
+            sum(1 for a in data["agreements"] if a["owner"]),
             clusters=", ".join(clusters),
-            agreements=sum(1 for a in data["agreements"] if a["owner"]),
         ),
         reply_markup=keyboard,
     )
@@ -87,8 +87,8 @@ async def forget_pressed(turn: Turn) -> None:
     erasure = await erase_user(turn.session, user_id=_user_id(turn), now=turn.now)
     done = turn.t(
         "privacy.forgotten",
-        clusters=len(erasure.clusters),
-        agreements=erasure.agreements_recredited,
+        clusters=turn.tn("count.clusters", len(erasure.clusters)),
+        agreements=turn.tn("privacy.forgotten_agreements", erasure.agreements_recredited),
     )
     if message is not None:
         turn.post([sending.edit(chat_id=turn.chat_id, message_id=message.message_id, text=done)])
