@@ -183,7 +183,7 @@ async def inhabitants(turn: Turn) -> None:
         raise DomainError("inhabitants.usage")
     count = int(re.sub(r"[. ]", "", match["count"]))
     if count > MAX_INHABITANTS:
-        raise DomainError("inhabitants.too_many", count=match["count"])
+        raise DomainError("inhabitants.too_many", number=match["count"])
     municipality = await clusters.set_inhabitants(
         turn.session,
         cluster=turn.require_cluster(),

@@ -42,7 +42,7 @@ async def count(world: World, table: Any) -> int:
         ("/sluit ²", "/sluit"),
         ("/sluit 9223372036854775808", "/sluit"),
         ("/uitstel ٣ morgen", "/uitstel"),
-        ("/inwoners Herent 99999999999999999999", "te veel"),
+        ("/inwoners Herent 99999999999999999999", "te groot"),
         ("/instellingen herinnering ² dagen", ""),
     ],
 )
