@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sqlite3
 import time
 from dataclasses import replace
 
@@ -171,3 +172,37 @@ async def test_any_text_gives_deliverable_replies_listings_and_nudges(
     await world.run_until(world.clock.local() + dt.timedelta(days=3))
     assert world.fake.take_rejections() == []
     assert not any("ging iets mis" in m.text for m in group.messages)
+
+
+async def no_writer_holds_the_database(world: World) -> bool:
+    """True when no transaction is open: another connection can take the write lock at once."""
+    async with world.session() as session:
+        connection = await session.connection()
+        if connection.dialect.name == "postgresql":
+            busy = await connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+            )
+            return int(busy.scalar_one()) == 0
+    url = world.settings.database_url.removeprefix("sqlite:///")
+    probe = sqlite3.connect(url, timeout=0.05, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        probe.close()
+
+
+async def test_no_transaction_is_open_while_a_reply_waits_for_telegram(world: World) -> None:
+    group = world.group("Klimaatcluster Leuven")
+    fien = group.facilitator
+    await fien.says("/start")
+    world.fake.fail_next("sendMessage", 502, "Bad Gateway", delay=1.5)  # slow, then failing
+    pending = asyncio.ensure_future(fien.says("/afspraak Offertes opvragen"))
+    await wait_for(lambda: any(m == "sendMessage" for m, _ in world.fake.calls[-1:]), 5)
+    await asyncio.sleep(0.3)  # the bot is now waiting for Telegram's answer
+    assert await no_writer_holds_the_database(world)
+    await pending
