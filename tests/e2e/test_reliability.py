@@ -157,17 +157,23 @@ USER_TEXT = (
     max_examples=12,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(texts=st.lists(USER_TEXT, min_size=1, max_size=4))
+@given(
+    texts=st.lists(USER_TEXT, min_size=1, max_size=4),
+    title=USER_TEXT.map(lambda text: text.strip()[:120] or "x"),
+    name=USER_TEXT.map(lambda text: text.strip()[:60] or "x"),
+)
 async def test_any_text_gives_deliverable_replies_listings_and_nudges(
-    world: World, texts: list[str]
+    world: World, texts: list[str], title: str, name: str
 ) -> None:
-    group = world.group("Klimaatcluster Leuven")
+    group = world.group(title)
     fien = group.facilitator
     await fien.says("/start")
+    someone = group.person(name)
     for text in texts:
-        await fien.says(f"/afspraak {text} tegen morgen")
+        await someone.says(f"/afspraak {text} tegen morgen")
+        await fien.says(f"/actie {text}")
     await fien.says("/schrap 1")
-    for listing in ("/afspraken", "/afspraken alle", "/overzicht"):
+    for listing in ("/afspraken", "/afspraken alle", "/acties", "/overzicht", "/clusters"):
         await fien.says(listing)
     await world.run_until(world.clock.local() + dt.timedelta(days=3))
     assert world.fake.take_rejections() == []
