@@ -116,7 +116,7 @@ class Arguments:
 
 
 _ACTION = r"(?<!\S)(?:actie|action)\s+(?:nr\.?\s*|#)?(?P<action>\d{1,9})(?![\w/.:-])"
-_MENTION = r"(?<![\w@.])@(?P<user>[A-Za-z][A-Za-z0-9_]{2,31})\b"
+_MENTION = r"(?<![\w@.])@(?P<user>[A-Za-z][A-Za-z0-9_]{1,31})\b"
 _HASHTAG = r"(?<![\w#&])#(?P<tag>[^\W\d][\w-]*)"
 _MARKERS = {
     (owner, action): re.compile(
