@@ -126,6 +126,14 @@ def test_private_chat_second_group_and_topics(page: Page, tmp_path: Path) -> Non
     expect(overview).to_contain_text("Klimaatcluster Demo")
     expect(overview).to_contain_text("Klimaatcluster Dijleland")
 
+    chat.types("/export")
+    for kind in (".csv", ".md"):
+        expect(page.locator("#messages .msg.bot .doc", has_text=kind).first).to_be_visible()
+    agreements = page.locator("#messages .msg.bot .doc", has_text="afspraken").first
+    with page.expect_download() as download:
+        agreements.click()
+    assert "Klimaattafel" in Path(download.value.path()).read_text(encoding="utf-8-sig")
+
     chat.as_("an").private()
     chat.types("/mijngegevens")
     data = page.locator("#messages .msg.bot .doc", has_text=".json").last

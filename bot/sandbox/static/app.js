@@ -49,7 +49,8 @@ const state = {
   persona: localStorage.getItem("kb.persona") || "",
   chat: localStorage.getItem("kb.chat") === null ? null : Number(localStorage.getItem("kb.chat")),
   thread: JSON.parse(localStorage.getItem("kb.thread") || "null"),
-  replyTo: null, commands: [], menuIndex: 0, seen: {}, drafts: {},
+  replyTo: null, commands: [], menuIndex: 0, drafts: {},
+  seen: JSON.parse(localStorage.getItem("kb.seen") || "{}"),
 };
 
 function el(tag, props = {}, ...children) {
@@ -162,6 +163,7 @@ function listen() {
     } else if (data.type === "reset") {
       state.replyTo = null;
       state.seen = {};
+      localStorage.removeItem("kb.seen");
       loadState();
     }
   };
@@ -316,6 +318,7 @@ function markSeen() {
   let top = 0;
   for (const m of state.messages.values()) if (m.chat === chatId()) top = Math.max(top, m.id);
   state.seen[chatKey(state.chat)] = top;
+  localStorage.setItem("kb.seen", JSON.stringify(state.seen));
 }
 
 function upsertMessage(message, live) {
