@@ -172,6 +172,9 @@ class _Api:
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
+    # JSON only: a form another web page posts cannot reach the sandbox without asking first.
+    if request.content_type != "application/json":
+        raise ValueError("send JSON (Content-Type: application/json)")
     try:
         body = await request.json()
     except ValueError:

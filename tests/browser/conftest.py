@@ -77,8 +77,10 @@ def running_sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
         thread.join(30)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """One Chromium for these tests. Playwright's synchronous API holds an event loop in this
+    thread while it runs, so it stops before the asyncio tests of other packages start."""
     if not CHROMIUM.exists():
         pytest.fail("/usr/bin/chromium is missing: apt-get install -y chromium (.ci/run does)")
     with playwright.sync_playwright() as driver:

@@ -92,6 +92,18 @@ async def test_a_time_jump_sends_the_due_rows_in_the_order_of_their_moments(
         if "overzicht" in message.text.lower() and message.chat_id == demo.DEMO.id
     ]
     assert any(m.weekday() == 0 and m.hour == 9 for m in digest_moments), digest_moments
+    # Agreement 3 was due on 1 December: after its last overdue nudge the facilitator is told.
+    assert any(m.chat_id == demo.FIEN.id and "3" in m.text for m in sent)
+
+
+async def test_forget_me_in_a_private_chat_asks_first_then_erases(sandbox: Sandbox) -> None:
+    await sandbox.say(demo.BRAM, 0, "/vergeetmij")
+    question = sandbox.fake.sent[-1]
+    assert question.chat_id == demo.BRAM.id and question.buttons
+    confirm = question.buttons[0][0]
+    await sandbox.press(demo.BRAM, 0, question.message_id, confirm["callback_data"])
+    await sandbox.say(demo.AN, demo.DEMO.id, "/cluster")
+    assert "Bram" not in sandbox.fake.sent[-1].text
 
 
 async def test_next_working_morning_skips_the_weekend(sandbox: Sandbox) -> None:
@@ -127,6 +139,9 @@ async def test_what_the_page_may_not_ask_is_refused_and_changes_nothing(
         status, answer = await api(sandbox, path, body)
         assert status == 400 and reason in answer["error"], (path, body, answer)
     async with aiohttp.ClientSession() as client:
+        form = {"persona": "an", "chat": str(group), "text": "/hulp"}
+        async with client.post(sandbox.url + "api/send", data=form) as response:
+            assert response.status == 400  # a form from another page does not reach the bot
         missing = sandbox.url + f"api/file/{demo.DEMO.id}/{poll.message_id}"
         async with client.get(missing) as response:
             assert response.status == 404
