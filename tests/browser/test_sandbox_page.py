@@ -155,7 +155,12 @@ def test_state_survives_a_reload_and_reset_starts_over(page: Page) -> None:
     chat = ChatPage(page).as_("celine").open("Klimaatcluster Leuven")
     chat.says("/cluster", answered_with="Herent: Dirk")
     shown = chat.bot_messages().count()
+    page.fill("#t-moment", "2026-11-26T11:30")
+    with page.expect_response("**/api/time"):
+        page.click("#t-go")
+    expect(page.locator("#clock")).to_contain_text("11:30")
     page.reload()
+    expect(page.locator("#clock")).to_contain_text("26 november 2026 om 11:30")
     expect(page.locator("#chat-title")).to_have_text("Klimaatcluster Leuven")
     expect(page.locator("#persona")).to_have_value("celine")
     expect(chat.bot_messages()).to_have_count(shown)
@@ -165,6 +170,7 @@ def test_state_survives_a_reload_and_reset_starts_over(page: Page) -> None:
     expect(chat.bot_messages("Herent: Dirk")).to_have_count(0)
     expect(chat.bot_messages()).to_have_count(shown - 1)  # the demo, as it was at the start
     expect(page.locator("#messages .msg.mine")).to_have_count(0)
+    expect(page.locator("#clock")).to_contain_text("26 november 2026 om 10:0")
 
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}])
