@@ -34,7 +34,7 @@ def routes(sandbox: Sandbox) -> Callable[[web.Application], None]:
         app.router.add_static("/static/", STATIC)
         app.router.add_get("/api/state", api.state)
         app.router.add_get("/api/events", api.events)
-        app.router.add_get("/api/commands", api.commands)
+        app.router.add_get("/api/commands", _guarded(api.commands))
         app.router.add_get("/api/file/{chat}/{message}", api.file)
         app.router.add_post("/api/send", _guarded(api.send))
         app.router.add_post("/api/press", _guarded(api.press))

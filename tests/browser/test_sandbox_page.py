@@ -150,6 +150,13 @@ def test_private_chat_second_group_and_topics(page: Page, tmp_path: Path) -> Non
     chat.topic("Algemeen")
     expect(chat.bot_messages("Zonnepanelen op de sporthal")).to_have_count(0)
 
+    page.click("#topics .new-topic")
+    page.fill("#topics input", "Water")
+    page.press("#topics input", "Enter")
+    expect(page.locator("#topics button.active")).to_have_text("# Water")
+    expect(page.locator("#messages .msg.service")).to_contain_text("Water")
+    chat.says("/thema", answered_with="Energie")
+
 
 def test_state_survives_a_reload_and_reset_starts_over(page: Page) -> None:
     chat = ChatPage(page).as_("celine").open("Klimaatcluster Leuven")

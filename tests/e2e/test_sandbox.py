@@ -138,6 +138,8 @@ async def test_what_the_page_may_not_ask_is_refused_and_changes_nothing(
     for path, body, reason in refusals:
         status, answer = await api(sandbox, path, body)
         assert status == 400 and reason in answer["error"], (path, body, answer)
+    status, answer = await api(sandbox, "/api/commands?persona=nobody&chat=0")
+    assert status == 400 and "nobody" in answer["error"]
     async with aiohttp.ClientSession() as client:
         form = {"persona": "an", "chat": str(group), "text": "/hulp"}
         async with client.post(sandbox.url + "api/send", data=form) as response:
