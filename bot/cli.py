@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -142,8 +144,11 @@ async def _serve_sandbox(settings: Settings, port: int, *, empty: bool, database
         "@BotFather> in .env and run `make run` again.",
         url,
     )
+    stopping = asyncio.Event()
+    with contextlib.suppress(NotImplementedError):  # no signals to handle on some platforms
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
     try:
-        await asyncio.Event().wait()
+        await stopping.wait()
     finally:
         await sandbox.stop()
 

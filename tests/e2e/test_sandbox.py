@@ -235,7 +235,7 @@ async def test_make_runs_choice_without_a_token_is_the_sandbox(tmp_path: Path) -
         assert (tmp_path / "klimaatbot-sandbox.db").exists()
     finally:
         process.terminate()
-        await process.wait()
+        assert await asyncio.wait_for(process.wait(), 30) == 0  # stopped in good order
 
 
 async def test_make_runs_choice_with_a_token_serves_that_telegram(tmp_path: Path) -> None:
