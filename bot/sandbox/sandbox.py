@@ -73,7 +73,7 @@ class Typed:
 
     payload: dict[str, Any]
     persona: demo.Persona | None
-    service: str | None = None
+    service: str | None = None  # what kind of service message ("topic": a topic was made)
 
     @property
     def chat_id(self) -> int:
@@ -264,7 +264,7 @@ class Sandbox:
         message["forum_topic_created"] = {"name": name, "icon_color": 7322096}
         self.topics.setdefault(chat_id, []).append((message["message_id"], name))
         self.publish({"type": "chats", "chats": self.chats()})
-        await self._type(Typed(message, persona, service=f"topic: {name}"), {"message": message})
+        await self._type(Typed(message, persona, service="topic"), {"message": message})
         return int(message["message_id"])
 
     async def press(
@@ -470,7 +470,8 @@ class Sandbox:
             persona = typed.persona
             entry |= {
                 "from": persona.as_dict() if persona else None,
-                "text": payload.get("text", ""),
+                "text": payload.get("text")
+                or payload.get("forum_topic_created", {}).get("name", ""),
                 "thread": payload.get("message_thread_id"),
                 "service": typed.service,
                 "reply_to": self._quote(chat_id, payload.get("reply_to_message")),

@@ -25,6 +25,7 @@ def test_agreement_nudged_then_done_from_the_nudge(page: Page) -> None:
 
     chat.time("morning")  # Friday 27 November, 9:00: the due day
     expect(page.locator("#clock")).to_contain_text("27 november 2026")
+    expect(page.locator("#toast")).to_contain_text("berichten verstuurd terwijl de tijd verstreek")
     nudge = chat.bot_messages("Offertes opvragen").filter(has_text="Klaar").last
     expect(nudge).to_be_visible()
     expect(nudge.locator(".kb button", has_text="+1 week")).to_be_visible()

@@ -11,7 +11,10 @@ const WORDS = {
     message: "Bericht", private: "privé met de bot", group: "groep", forum: "groep met topics",
     general: "Algemeen", newTopic: "+ topic", topicName: "naam van het topic",
     reply: "Antwoord", edited: "bewerkt", empty: "Nog geen berichten.", resetAsk: "Alles wissen en opnieuw beginnen?",
-    sentLater: "verstuurd terwijl de tijd verstreek", starting: "De sandbox start…", members: "leden",
+    sentLater_one: "{n} bericht verstuurd terwijl de tijd verstreek",
+    sentLater_other: "{n} berichten verstuurd terwijl de tijd verstreek",
+    starting: "De sandbox start…",
+    madeTopic: "maakte het topic",
   },
   en: {
     sandbox: "sandbox", who: "Who are you?", morning: "Next working morning 9:00",
@@ -20,7 +23,10 @@ const WORDS = {
     message: "Message", private: "private chat with the bot", group: "group", forum: "group with topics",
     general: "General", newTopic: "+ topic", topicName: "topic name",
     reply: "Reply", edited: "edited", empty: "No messages yet.", resetAsk: "Erase everything and start over?",
-    sentLater: "sent while time passed", starting: "The sandbox is starting…", members: "members",
+    sentLater_one: "{n} message sent while time passed",
+    sentLater_other: "{n} messages sent while time passed",
+    starting: "The sandbox is starting…",
+    madeTopic: "created the topic",
   },
   fr: {
     sandbox: "bac à sable", who: "Qui êtes-vous ?", morning: "Prochain matin ouvrable 9:00",
@@ -29,7 +35,10 @@ const WORDS = {
     message: "Message", private: "conversation privée avec le bot", group: "groupe", forum: "groupe avec sujets",
     general: "Général", newTopic: "+ sujet", topicName: "nom du sujet",
     reply: "Répondre", edited: "modifié", empty: "Pas encore de messages.", resetAsk: "Tout effacer et recommencer ?",
-    sentLater: "envoyés pendant que le temps passait", starting: "Le bac à sable démarre…", members: "membres",
+    sentLater_one: "{n} message envoyé pendant que le temps passait",
+    sentLater_other: "{n} messages envoyés pendant que le temps passait",
+    starting: "Le bac à sable démarre…",
+    madeTopic: "a créé le sujet",
   },
 };
 const LANG = (() => {
@@ -42,6 +51,8 @@ const LANG = (() => {
   return "en";
 })();
 const T = (key) => WORDS[LANG][key] || WORDS.en[key] || key;
+const PLURAL = new Intl.PluralRules(LANG);
+const TN = (key, n) => T(`${key}_${PLURAL.select(n) === "one" ? "one" : "other"}`).replace("{n}", String(n));
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -347,7 +358,7 @@ function drawMessage(message) {
   const from = message.from || { name: "?" };
   if (message.service) {
     return el("div", { class: "msg service", dataset: { key: message.key, id: String(message.id) } },
-      `${from.name} · ${message.service}`);
+      `${from.name} ${T("madeTopic")} ${message.text}`);
   }
   const mine = !from.bot && from.key === state.persona;
   const node = el("div", {
@@ -471,7 +482,7 @@ async function moveTime(to) {
     const result = await api("/api/time", { to });
     state.clock = result.clock;
     renderClock();
-    if (result.sent) toast(`${result.sent} ${T("sentLater")}`);
+    if (result.sent) toast(TN("sentLater", result.sent));
   } catch (error) {
     toast(error.message, true);
   } finally {
