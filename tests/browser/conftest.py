@@ -48,7 +48,9 @@ class RunningSandbox:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(30)
 
 
-def _serve(sandbox: Sandbox, started: concurrent.futures.Future[Any], stop: asyncio.Event) -> None:
+def serve(sandbox: Sandbox, started: concurrent.futures.Future[Any], stop: asyncio.Event) -> None:
+    """Run `sandbox` in this thread's own loop until `stop`; `started` gets (loop, url)."""
+
     async def main() -> None:
         try:
             url = await sandbox.start()
@@ -67,7 +69,7 @@ def running_sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
     sandbox = Sandbox(database=tmp_path / "sandbox.db", start_at=START)
     started: concurrent.futures.Future[Any] = concurrent.futures.Future()
     stop = asyncio.Event()
-    thread = threading.Thread(target=_serve, args=(sandbox, started, stop), daemon=True)
+    thread = threading.Thread(target=serve, args=(sandbox, started, stop), daemon=True)
     thread.start()
     loop, url = started.result(60)
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.chat import ChatPage
-from tests.browser.conftest import ARGS, CHROMIUM, START, _serve
+from tests.browser.conftest import ARGS, CHROMIUM, START, serve
 
 
 def main(target: Path) -> None:
@@ -26,7 +26,7 @@ def main(target: Path) -> None:
         sandbox = Sandbox(database=Path(folder) / "sandbox.db", start_at=START)
         started: concurrent.futures.Future[object] = concurrent.futures.Future()
         stop = asyncio.Event()
-        thread = threading.Thread(target=_serve, args=(sandbox, started, stop), daemon=True)
+        thread = threading.Thread(target=serve, args=(sandbox, started, stop), daemon=True)
         thread.start()
         loop, url = started.result(60)  # type: ignore[misc]
         try:

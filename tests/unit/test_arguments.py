@@ -149,6 +149,13 @@ def test_an_email_address_is_not_a_mention_and_html_is_kept_as_typed() -> None:
     assert args.text == "Mail naar jan@herent.be <b>&</script> &#39;"
 
 
+def test_a_short_username_is_an_owner_but_a_lone_at_sign_or_letter_is_not() -> None:
+    args = parse_arguments("Offertes opvragen @an tegen morgen", now=NOW)
+    assert args.usernames == ["@an"] and args.text == "Offertes opvragen"
+    args = parse_arguments("Vergaderen @ 14u en @a", now=NOW, due=False)
+    assert args.usernames == [] and args.text == "Vergaderen @ 14u en @a"
+
+
 def test_switched_off_markers_stay_in_the_text() -> None:
     args = parse_arguments("Campagne @jan tegen morgen actie 3", now=NOW, owner=False, due=False)
     assert args.usernames == [] and args.when is None
