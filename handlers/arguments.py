@@ -146,7 +146,7 @@ _DEADLINE = re.compile(
             |d['’]ici|au\s+plus\s+tard)
         |(?P<asking>tegen|by|pour|avant)
         |(?P<weak>v[oó][oó]r|before|due|le(?=\s+(?:lundi|mardi|mercredi|jeudi|vendredi)\b))
-    )(?![\w'’-])(?:[ \t]+(?:le|la)(?=[ \t]))?[ \t]*:?""",
+    )(?![\w'’-])(?P<article>[ \t]+(?:le|la)(?=[ \t]))?[ \t]*:?""",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -237,12 +237,13 @@ def _take_due_date(
     for found in _DEADLINE.finditer(text):
         if any(start < found.end() and found.start() < end for start, end in spans):
             continue
-        strength = next(name for name, value in found.groupdict().items() if value)
+        groups = found.groupdict()
+        strength = next(name for name in ("strong", "asking", "weak") if groups[name])
         after_owner = last_owner is not None and found.start() >= last_owner
         must = strength == "strong" or (strength == "asking" and after_owner)
-        candidates.append(
-            _Candidate(found.start(), found.end(), _piece_end(found.end(), spans, text), must)
-        )
+        # `avant le`, `d'ici le`: the article stays with the date (`le 15`, `le jeudi 6 mai`).
+        rest = found.start("article") if groups["article"] else found.end()
+        candidates.append(_Candidate(found.start(), rest, _piece_end(rest, spans, text), must))
     for end in owners:
         candidates.append(_Candidate(end, end, _piece_end(end, spans, text), False, owner=True))
     candidates.sort(key=lambda candidate: candidate.start)

@@ -299,7 +299,7 @@ _EDGES = {
     **dict.fromkeys(["eind", "einde", "end", "fin"], _LAST),
 }
 _EDGE_FILLERS = {"of", "van", "the", "de", "du", "la"}
-_DATE_LEAD = {"op", "on", "le", "la"}  # `op dinsdag`, `on Tuesday`, `le 16 mars`
+_DATE_LEAD = {"op", "on", "le", "la", "the"}  # `op dinsdag`, `on Tuesday`, `le 16 mars`
 # `eind volgende week` is its Friday, `begin volgende week` its Monday.
 _WEEK_EDGES = {**dict.fromkeys(["begin", "start", "beginning", "debut"], 0)}
 _WEEK_EDGES |= {**dict.fromkeys(["midden", "mid", "mi", "half"], 2)}

@@ -55,7 +55,8 @@ async def pajottenland(world: World) -> Chat:
     await fien.says("/actie Rotating repair café #circulair #Pajottegem #Bever #Pepingen #Lennik")
     await fien.says("/actie 2 lopend")
     await sofie.says(
-        "/afspraak Campagnetekst voor elk gemeentelijk infoblad @sofie_bever #Bever tegen 14/12 15u45"
+        "/afspraak Campagnetekst voor elk gemeentelijk infoblad @sofie_bever #Bever "
+        "tegen 14/12 15u45"
     )
     await fien.says("/afspraak Klimaattafel in één wijk #Pajottegem tegen 1/12")
     await fien.says("/afspraak Offertes dakisolatie opvragen #Pepingen tegen 18/12 actie 1")
