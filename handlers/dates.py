@@ -652,7 +652,8 @@ def _week_of(words: list[str]) -> _DateRule | None:
     inner = _calendar_date(words[2:])
     if inner is None:
         return None
-    return lambda today: (day := inner(today)) + dt.timedelta(days=4 - day.weekday())
+    text = " ".join(words)
+    return lambda today: _add(day := inner(today), days=4 - day.weekday(), text=text)
 
 
 def _school_holiday(words: list[str]) -> _DateRule | None:
@@ -673,13 +674,16 @@ def _school_holiday(words: list[str]) -> _DateRule | None:
     kind = SchoolHoliday(_HOLIDAYS[words[0]])
 
     def resolve(today: dt.date) -> dt.date:
-        if year is not None:
-            start, end = school_holidays.holiday_in(kind, year)
-        else:
-            start, end = school_holidays.next_holiday(kind, today, started=relation == "after")
-        if relation == "after":
-            return school_holidays.after(end)
-        return school_holidays.before(start)
+        try:
+            if year is not None:
+                start, end = school_holidays.holiday_in(kind, year)
+            else:
+                start, end = school_holidays.next_holiday(kind, today, started=relation == "after")
+            if relation == "after":
+                return school_holidays.after(end)
+            return school_holidays.before(start)
+        except (OverflowError, ValueError):
+            raise DateParseError("date.out_of_range", text=" ".join(words)) from None
 
     return resolve
 
