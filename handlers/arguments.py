@@ -242,8 +242,8 @@ def _take_due_date(
         after_owner = last_owner is not None and found.start() >= last_owner
         must = strength == "strong" or (strength == "asking" and after_owner)
         # `avant le`, `d'ici le`: the article stays with the date (`le 15`, `le jeudi 6 mai`).
-        rest = found.start("article") if groups["article"] else found.end()
-        candidates.append(_Candidate(found.start(), rest, _piece_end(rest, spans, text), must))
+        after = found.start("article") if groups["article"] else found.end()
+        candidates.append(_Candidate(found.start(), after, _piece_end(after, spans, text), must))
     for end in owners:
         candidates.append(_Candidate(end, end, _piece_end(end, spans, text), False, owner=True))
     candidates.sort(key=lambda candidate: candidate.start)
