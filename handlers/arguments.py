@@ -401,7 +401,16 @@ def explained(turn: Turn, error: Exception, example_key: str, **example: Any) ->
     )
 
 
+_LEADING_DEADLINE = re.compile(
+    r"^(?:tegen\s+ten\s+laatste|ten\s+laatste|uiterlijk|deadline:?|no\s+later\s+than|"
+    r"d['’]ici|au\s+plus\s+tard|tegen|naar|tot|op|by|to|until|on|pour|avant|due|"
+    r"v[oó][oó]r(?!\s+(?:de|het)\b)|before(?!\s+the\b))\s+",
+    re.IGNORECASE,
+)
+
+
 def read_due_date(text: str, *, now: dt.datetime) -> When:
-    """The whole of `text` as a date, an optional `tegen`/`naar`/`to` in front."""
-    stripped = re.sub(r"^(?:tegen|naar|tot|op|by|to|until|on)\s+", "", text.strip(), flags=re.I)
+    """The whole of `text` as a date, an optional deadline word (`tegen`, `uiterlijk`, `naar`,
+    `to`, `d'ici`) in front; `voor de paasvakantie` keeps its `voor`."""
+    stripped = _LEADING_DEADLINE.sub("", text.strip())
     return parse_when(stripped, now=now)

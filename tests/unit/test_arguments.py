@@ -23,6 +23,7 @@ from handlers.dates import DateParseError
 from models.actions import ActionStatus, Theme
 from models.clusters import Municipality, fold, match_municipality
 from models.errors import DomainError
+from tests.unit.test_dates import written_forms
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=BRUSSELS)  # Thursday
@@ -302,3 +303,45 @@ def test_no_date_words_after_a_strong_marker_are_refused(
 def test_no_date_words_after_the_owner_and_tegen_are_refused(marker: str, words: str) -> None:
     with pytest.raises(DateParseError):
         parse_arguments(f"Offerte opvragen @jan_h {marker} {words}", now=NOW)
+
+
+_DEADLINE_WORDS = [
+    "tegen", "ten laatste", "uiterlijk", "voor", "vóór", "tegen ten laatste", "ten laatste op",
+    "deadline", "deadline:", "by", "no later than", "before", "due", "pour le", "avant le",
+    "d'ici le", "au plus tard le", "Tegen", "UITERLIJK",
+]  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(
+    st.sampled_from(_DEADLINE_WORDS),
+    st.integers(min_value=0, max_value=730),
+    st.data(),
+)
+def test_every_deadline_word_takes_every_written_form_of_a_date(
+    marker: str, ahead: int, data: st.DataObject
+) -> None:
+    day = NOW.date() + dt.timedelta(days=ahead)
+    forms = [
+        form
+        for form in written_forms(day, NOW.date())
+        if not (marker.endswith((" le", " op")) and form.startswith(("le ", "op ")))
+    ]
+    form = data.draw(st.sampled_from(forms), label="form")
+    args = parse_arguments(f"Offerte warmtepompen @jan_h {marker} {form}", now=NOW)
+    assert args.when is not None and args.when.date == day
+    assert args.text == "Offerte warmtepompen"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("uiterlijk vrijdag", dt.date(2026, 11, 27)),
+        ("voor de zomervakantie", dt.date(2027, 6, 30)),
+        ("na de paasvakantie", dt.date(2027, 4, 12)),
+        ("d'ici le 15", dt.date(2026, 12, 15)),
+        ("tegen ten laatste 4/12", dt.date(2026, 12, 4)),
+    ],
+)
+def test_a_postponement_takes_the_deadline_words_too(text: str, day: dt.date) -> None:
+    assert read_due_date(text, now=NOW).date == day
