@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -142,23 +143,32 @@ def starts_like_a_date(text: str) -> bool:
 
 
 def has_date_word(text: str) -> bool:
-    """Whether `text` holds any word of the date vocabulary (`vrijdag`, `19/3`, `14u`,
-    `paasvakantie`, `binnenkort`); a bare number or a year is not one (`by 20%`, `tegen 2030`)."""
-    words = _words(text)
-    joined = " ".join(words)
-    return any(is_date_word(word) for word in words) or any(
-        re.search(rf"(?<!\S){re.escape(phrase)}(?!\S)", joined) for phrase in _VAGUE
+    """Whether `text` starts (within its first three words) with the date vocabulary: a
+    weekday, a month, `morgen`, `19/3`, `14u`, `15de`, `paasvakantie`, `binnenkort`, `volgende
+    week`, `over 2 weken`, `de zomer`. A bare number or year is none (`by 20%`, `tegen 2030`),
+    and neither are words that are mostly prose (`de dag van de natuur`, `de week van de
+    mobiliteit`, `een koele zomer`)."""
+    words = _words(text)[:3]
+    if any(is_date_word(word) for word in words):
+        return True
+    pairs = set(itertools.pairwise(words))
+    return (
+        bool(pairs & _DATE_PAIRS)
+        or any(
+            first in _PAIR_LEADS and second in _WEEK_WORDS | _MONTH_WORDS for first, second in pairs
+        )
+        or (len(words) == 3 and words[0] in _IN and words[2] in _UNITS)
+        or words[:1] == ["ete"]
     )
 
 
 def is_date_word(word: str) -> bool:
-    """One folded word of the date vocabulary (see `has_date_word`)."""
+    """One folded word that only a date or time would use (see `has_date_word`)."""
     return (
         word in _WEEKDAYS
         or word in _MONTHS
         or (word in _RELATIVE_DAYS and word != "hier")
-        or word in _HOLIDAYS
-        or (word in _UNITS and word not in ("an", "jaar", "year", "ans", "annee"))
+        or (word in _HOLIDAYS and word not in ("zomer", "verlof", "ete"))
         or word in _PERIODS
         or word in _VAGUE
         or bool(_NTH.fullmatch(word))
@@ -320,13 +330,17 @@ _BEFORE = {"voor", "before", "avant", "tegen", "by", "pour"}
 _HOLIDAY_ARTICLES = {"de", "het", "the", "les", "la", "le"}
 # What cannot be pinned down to a day, and which closest forms the refusal offers.
 _VAGUE = {
-    **dict.fromkeys(["binnenkort", "asap", "zsm", "soon", "bientot", "snel"], "soon"),
+    **dict.fromkeys(["binnenkort", "asap", "zsm", "soon", "bientot"], "soon"),
     **dict.fromkeys(["deze week", "this week", "cette semaine"], "week"),
     **dict.fromkeys(["volgend jaar", "next year", "l'annee prochaine", "annee prochaine"], "year"),
     **dict.fromkeys(["in de zomer", "deze zomer", "this summer", "cet ete", "en ete"], "summer"),
     **dict.fromkeys(["het najaar", "najaar", "het voorjaar", "voorjaar", "autumn"], "season"),
     **dict.fromkeys(["spring", "automne", "printemps", "in het najaar"], "season"),
 }
+
+# Two words that together can only be a date (`de zomer`, `volgende week`); alone each is prose.
+_DATE_PAIRS = {("de", "zomer"), ("het", "verlof"), ("the", "summer")}
+_PAIR_LEADS = _NEXT | _THIS | _PREVIOUS | set(_EDGES)
 
 # Parts of the day, with the hour they stand for.
 _PERIODS = {

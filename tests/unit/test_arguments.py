@@ -250,6 +250,11 @@ RULE = [
     ("Subsidie voor de sporthal @jan_h", None, "Subsidie voor de sporthal @jan_h"),
     ("@jan_h offerte opvragen voor de sporthal", None, "@jan_h offerte opvragen voor de sporthal"),
     ("Texte pour les bulletins @jan_h", None, "Texte pour les bulletins @jan_h"),
+    ("Campagne tegen hittestress in de zomer", None, "Campagne tegen hittestress in de zomer"),
+    ("Stand voor de week van de mobiliteit", None, "Stand voor de week van de mobiliteit"),
+    ("Wandeling voor de dag van de natuur", None, "Wandeling voor de dag van de natuur"),
+    ("Plan voor een koele zomer", None, "Plan voor een koele zomer"),
+    ("Campagne voor snel fietsen", None, "Campagne voor snel fietsen"),
     # Refused: after a strong marker, or `tegen`/`by`/`pour`/`avant` after the owner.
     ("Offerte @jan_h tegen zwerfvuil", "date.unreadable", ""),
     ("Offerte @jan_h by the team", "date.unreadable", ""),
