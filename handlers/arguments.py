@@ -6,9 +6,11 @@ cluster (members, municipalities, actions). A hashtag that is a theme word is a 
 hashtag a municipality, matched case-, accent- and punctuation-insensitively so `#OudHeverlee`
 and `#Oud_Heverlee` both find Oud-Heverlee.
 
-`tegen` is also an ordinary Dutch word (`campagne tegen zwerfvuil`, `klimaatneutraal tegen
-2030`): what follows it is read as a due date only when it reads as one, or when it clearly
-tries to (`tegen 31/2`, `tegen di 17/3` on a Wednesday), which is then refused with the reason.
+The due date follows a deadline word (`tegen`, `ten laatste`, `uiterlijk`, `by`, `avant le`,
+…) or the owner. Several of those words are also ordinary prose (`campagne tegen zwerfvuil`,
+`klimaatneutraal tegen 2030`, `cut emissions by 20%`), so `_take_due_date` applies the rule the
+README's "Dates" section writes down: what follows the last marker that asks for a date reads as
+one, or the line is refused with what was not read; nothing is dropped in silence.
 """
 
 from __future__ import annotations
@@ -208,6 +210,8 @@ def _between(text: str, spans: list[tuple[int, int]]) -> list[str]:
 
 @dataclass(frozen=True)
 class _Candidate:
+    """A place in the line where a due date may follow: a deadline word, or the owner."""
+
     start: int  # where the marker starts (the owner: where the mention ends)
     rest: int  # where the words after it start
     end: int  # where the piece they stand in ends (the next marker or the end of the line)

@@ -8,6 +8,7 @@ Thursday 26 November 2026, 10:00 in Brussels.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 
 from hypothesis import HealthCheck, given, settings
@@ -235,13 +236,12 @@ async def test_no_date_words_after_a_marker_is_refused_and_records_nothing(
     assert "Bijvoorbeeld" in reply.text
 
 
-_MEMBER: dict[int, Person] = {}
+_MEMBER: weakref.WeakKeyDictionary[World, Person] = weakref.WeakKeyDictionary()
 
 
 async def _one_member(world: World) -> Person:
     """One cluster for all examples of a property (they share the test's world): set up on
     the first."""
-    key = id(world)
-    if key not in _MEMBER:
-        _MEMBER[key] = (await leuven(world)).jan
-    return _MEMBER[key]
+    if world not in _MEMBER:
+        _MEMBER[world] = (await leuven(world)).jan
+    return _MEMBER[world]
