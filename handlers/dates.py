@@ -438,7 +438,10 @@ _MAX_WORDS = 10  # the longest expression, `dinsdag 16 maart 2027 om 8u30 's avo
 _DROPPED = {"So", "Sk", "Cf", "Co", "Cs"}
 _CLOCK = re.compile(r"([0-9]{1,2})(?:([:.uh])([0-9]{2}))?(uur|u|h|am|pm)?", re.ASCII)
 # A word that can only be meant as a date, also when mistyped: `19/3`, `2027-03-19`, `19/3x`.
-_DATE_SHAPED = re.compile(r"[0-9]{1,4}(?:/[0-9]|-[0-9]|\.[0-9]{1,2}\.[0-9])", re.ASCII)
+# A span of years (`2027-2030`) is no date.
+_DATE_SHAPED = re.compile(
+    r"[0-9]{1,4}(?:/[0-9]|-[0-9]{1,2}(?![0-9])|\.[0-9]{1,2}\.[0-9])", re.ASCII
+)
 _BARE_HOUR = re.compile(r"[0-9]{1,2}", re.ASCII)
 _NUMERIC_DATE = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})(?:\2([0-9]{4}|[0-9]{2}))?", re.ASCII)
 _ISO_DATE = re.compile(r"([0-9]{4})([/.-])([0-9]{1,2})\2([0-9]{1,2})", re.ASCII)

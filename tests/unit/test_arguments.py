@@ -255,6 +255,8 @@ RULE = [
     ("Wandeling voor de dag van de natuur", None, "Wandeling voor de dag van de natuur"),
     ("Plan voor een koele zomer", None, "Plan voor een koele zomer"),
     ("Campagne voor snel fietsen", None, "Campagne voor snel fietsen"),
+    ("Subsidie voor 2027-2030", None, "Subsidie voor 2027-2030"),
+    ("Offerte voor 2 warmtepompen", None, "Offerte voor 2 warmtepompen"),
     # Refused: after a strong marker, or `tegen`/`by`/`pour`/`avant` after the owner.
     ("Offerte @jan_h tegen zwerfvuil", "date.unreadable", ""),
     ("Offerte @jan_h by the team", "date.unreadable", ""),
