@@ -25,6 +25,7 @@ from handlers import (
     polls,
     privacy,
     topics,
+    unknown,
 )
 from handlers import settings as schedule_settings
 from handlers.errors import on_error
@@ -98,6 +99,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
     nudges.register(app)
     digest.register(app)
     schedule_settings.register(app)
+    unknown.register(app)  # last: only what no other handler took
     app.add_error_handler(on_error)
     # The sweep gets its deliver callable from handlers/ here: scheduler/ never imports it.
     jobs.register(

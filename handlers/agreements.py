@@ -245,18 +245,28 @@ def _date_or_none(turn: Turn, snapshot: dict[str, Any]) -> str:
 
 # --- the register ---------------------------------------------------------------------------
 
+# Folded words, two-word ones written together (`te laat`, `en retard`).
 _SCOPE_WORDS = {
     "open": Scope.OPEN,
+    "ouverts": Scope.OPEN,
+    "ouvertes": Scope.OPEN,
     "alle": Scope.ALL,
     "all": Scope.ALL,
     "allemaal": Scope.ALL,
+    "tous": Scope.ALL,
+    "toutes": Scope.ALL,
+    "tout": Scope.ALL,
     "mijn": Scope.MINE,
     "mijne": Scope.MINE,
     "mine": Scope.MINE,
     "my": Scope.MINE,
+    "mes": Scope.MINE,
+    "miens": Scope.MINE,
     "telaat": Scope.OVERDUE,
     "overdue": Scope.OVERDUE,
     "late": Scope.OVERDUE,
+    "enretard": Scope.OVERDUE,
+    "retard": Scope.OVERDUE,
     "besluiten": Scope.DECISIONS,
     "decisions": Scope.DECISIONS,
 }
@@ -315,8 +325,8 @@ def _read_scope(text: str) -> tuple[Scope, str | None]:
         word = words[index]
         if word.startswith("#") and len(word) > 1 and place is None:
             place = word[1:]
-        elif fold(word) == "te" and index + 1 < len(words) and fold(words[index + 1]) == "laat":
-            scope = Scope.OVERDUE
+        elif index + 1 < len(words) and fold(word + words[index + 1]) in _SCOPE_WORDS:
+            scope = _SCOPE_WORDS[fold(word + words[index + 1])]
             index += 1
         elif fold(word) in _SCOPE_WORDS:
             scope = _SCOPE_WORDS[fold(word)]
