@@ -8,6 +8,7 @@ ours to answer.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 
 from telegram import MessageEntity, Update
@@ -79,7 +80,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             )
         else:
             text = t(lang, "unknown.none", command="/" + name, help=help_name)
-        try:
+        with contextlib.suppress(Undeliverable):  # the bot left the chat: nothing to say
             await send(
                 context.bot,
                 session,
@@ -88,8 +89,6 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 cluster=cluster,
                 thread_id=message.message_thread_id if message.is_topic_message else None,
             )
-        except Undeliverable:
-            pass
         await session.commit()  # keeps a chat that moved or left marked as such
 
 

@@ -69,7 +69,7 @@ def _french(where: Where) -> list[tuple[str, str]]:
 async def test_every_french_name_in_a_group_answers_as_its_dutch_name(
     world: World, dutch: str, french: str
 ) -> None:
-    group, fien, _ = await french_cluster(world)
+    _, fien, _ = await french_cluster(world)
     as_dutch = await fien.says(f"/{dutch}")
     as_french = await fien.says(f"/{french}")
     assert as_dutch.text, f"/{dutch} said nothing"
@@ -130,7 +130,7 @@ async def test_french_names_work_in_a_dutch_cluster(world: World) -> None:
 async def test_an_unknown_command_gets_the_closest_names_and_changes_nothing(
     world: World,
 ) -> None:
-    group, fien, pierre = await french_cluster(world)
+    group, _, pierre = await french_cluster(world)
     async with world.session() as session:
         before = (await session.exec(select(Cluster).where(Cluster.chat_id == group.id))).one()
         members_before = len((await session.exec(select(Member))).all())
