@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from handlers.menu import COMMANDS, Where
+from models.actions import Action, ActionStatus
 from models.agreements import Agreement
 from models.clusters import Cluster, Member
 from tests.e2e.harness import Chat, Person, World
@@ -183,3 +184,24 @@ async def test_an_unknown_command_in_an_unregistered_group_stays_silent(world: W
     assert len(replies) == 1 and "/start" in replies.last.text
     async with world.session() as session:
         assert (await session.exec(select(Cluster))).all() == []
+
+
+async def test_action_statuses_in_french_with_or_without_accents(world: World) -> None:
+    _, _, pierre = await french_cluster(world)
+    created = await pierre.says("/action Achat groupé d'isolation #energie #Mouscron")
+    assert "Achat groupé" in created.text
+    for typed, status in [
+        ("prevu", ActionStatus.PLANNED),
+        ("en cours", ActionStatus.RUNNING),
+        ("terminé", ActionStatus.DONE),
+        ("arrete", ActionStatus.STOPPED),
+        ("idée", ActionStatus.IDEA),
+    ]:
+        await pierre.says(f"/action 1 {typed}")
+        async with world.session() as session:
+            action = (await session.exec(select(Action))).one()
+            assert action.status == status, typed
+    refused = await pierre.says("/action 1 termne")  # a typo of a status is refused
+    assert "termne" in refused.text
+    async with world.session() as session:
+        assert (await session.exec(select(Action))).one().status == ActionStatus.IDEA
