@@ -26,6 +26,7 @@ from handlers import (
     polls,
     privacy,
     topics,
+    unknown,
 )
 from handlers import settings as schedule_settings
 from handlers.errors import on_error
@@ -101,7 +102,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
     nudges.register(app)
     digest.register(app)
     schedule_settings.register(app)
-    # Last in the group: only presses that no capability above took reach it.
+    unknown.register(app)  # last: only what no other handler took
+    # Last in the group too: only presses that no capability above took reach it.
     app.add_handler(fallback_button())
     app.add_error_handler(on_error)
     # The sweep gets its deliver callable from handlers/ here: scheduler/ never imports it.

@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 from handlers import sending
 from handlers.arguments import is_number
 from handlers.i18n import Html, has, t
-from handlers.render import long_date, long_datetime, plain_name, split_message
+from handlers.render import long_date, long_datetime, long_due, plain_name, split_message
 from handlers.runtime import App
 from handlers.turn import Turn, button, command
 from models import reports
@@ -201,7 +201,7 @@ def render_detail(turn: Turn, detail: ClusterDetail) -> str:
                     text=_clip(agreement.text),
                     municipality=detail.municipality_names.get(agreement.municipality_id or -1)
                     or "—",
-                    due=long_date(agreement.due_date, turn.lang),
+                    due=long_due(agreement.due_date, agreement.due_time, turn.lang),
                 )
             )
         if len(detail.overdue) > 10:

@@ -207,7 +207,8 @@ class Turn:
 
 
 def command(name: str, handler: Handler) -> CommandHandler[Any, None]:
-    """Wire `handler` to the command's Dutch name and English alias (also `/cmd@botname`)."""
+    """Wire `handler` to the command's Dutch name and its English and French aliases (also
+    `/cmd@botname`)."""
     command_spec = spec(name)
 
     async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -299,7 +300,7 @@ async def run_turn(
             await touch_activity(session, cluster=cluster, now=now)
             await session.commit()
         forget_writes(session)
-        lang = _language(cluster, user, runtime)
+        lang = chat_language(cluster, user, runtime)
         role = _role(user, cluster, member, runtime)
         turn = Turn(
             update=update,
@@ -425,7 +426,8 @@ async def _refuse(turn: Turn, key: str, **params: Any) -> None:
         await turn.reply(text)
 
 
-def _language(cluster: Cluster | None, user: User, runtime: Runtime) -> str:
+def chat_language(cluster: Cluster | None, user: User, runtime: Runtime) -> str:
+    """The cluster's language; outside one, the sender's Telegram language if the bot has it."""
     if cluster is not None:
         return cluster.language
     code = (user.language_code or "").split("-")[0].lower()
