@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -49,6 +49,7 @@ class Action(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     thread_id: int | None = Field(default=None, sa_type=BigInteger)
+    result: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ActionMunicipality(SQLModel, table=True):

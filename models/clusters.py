@@ -53,6 +53,12 @@ class Cluster(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     last_activity_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     handed_over_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # The guidance trajectory (see models/trajectory.py); unset means a year from /start.
+    trajectory_start: dt.date | None = None
+    trajectory_end: dt.date | None = None
+    # The digest's memory: news is what changed since the last one sent.
+    last_digest_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    quiet_digests: int = 0
     # Schedule settings (see /instellingen).
     digest_weekday: int | None = 0
     digest_time: str = Field(default="09:00", max_length=5)

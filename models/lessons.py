@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from enum import StrEnum
 
-from sqlalchemy import Column, Text
+from sqlalchemy import JSON, BigInteger, Column, Text, UniqueConstraint, func
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -36,6 +36,34 @@ class Lesson(SQLModel, table=True):
     theme: str | None = Field(default=None, max_length=32)
     member_id: int | None = Field(default=None, foreign_key="member.id")
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Answers to the evaluation questions keep their municipality and question (`worked`, ...).
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id")
+    question: str | None = Field(default=None, max_length=16)
+
+
+class LessonVote(SQLModel, table=True):
+    """One 👍 per person per lesson: "useful" is counted across clusters."""
+
+    __table_args__ = (UniqueConstraint("lesson_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lesson_id: int = Field(foreign_key="lesson.id", index=True)
+    user_id: int = Field(sa_type=BigInteger)
+    created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Evaluation(SQLModel, table=True):
+    """The evaluation questions put to one municipality: asked once, answered by reply."""
+
+    __table_args__ = (UniqueConstraint("cluster_id", "municipality_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_id: int = Field(foreign_key="cluster.id", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id")
+    asked_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    message_id: int | None = Field(default=None, sa_type=BigInteger)
+    # The question messages people answer by reply: message id (as text) -> question.
+    prompts: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
 
 
 async def record_lesson(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Column, Text, UniqueConstraint, and_, func, or_, update
+from sqlalchemy import JSON, BigInteger, Column, Text, UniqueConstraint, and_, func, or_, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -53,6 +53,10 @@ class Meeting(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     cancelled_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     thread_id: int | None = Field(default=None, sa_type=BigInteger)
+    # A series: `w6` every six weeks, `m1` monthly (same weekday of the month); None: one-off.
+    repeat: str | None = Field(default=None, max_length=8)
+    notes: str | None = Field(default=None, sa_column=Column(Text))
+    attendance: list[int] | None = Field(default=None, sa_column=Column(JSON))
 
 
 class AgendaItem(SQLModel, table=True):
