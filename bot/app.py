@@ -25,6 +25,7 @@ from handlers import (
     polls,
     privacy,
     topics,
+    trajectory,
 )
 from handlers import settings as schedule_settings
 from handlers.errors import on_error
@@ -94,6 +95,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
     export.register(app)
     costs.register(app)
     handover.register(app)
+    trajectory.register(app)
     privacy.register(app)
     nudges.register(app)
     digest.register(app)

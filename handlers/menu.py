@@ -71,6 +71,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     _("leerpunten", "lessons", M, X),
     _("kosten", "costs", C, G),
     _("export", None, C, X),
+    _("traject", "trajectory", M, X),
+    _("plan", None, M, G),
     _("overdracht", "handover", F, G),
     _("clusters", None, F, P),
     _("rondzenden", "broadcast", F, P),

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
-from handlers import polls, sending
+from handlers import polls, sending, trajectory
 from handlers.digest import render_digest
 from handlers.i18n import Html, t, tn
 from handlers.render import callback_text, long_date, long_datetime, mention, short_time
@@ -37,6 +37,7 @@ from models.meetings import (
     poll_missing_municipalities,
 )
 from models.nudges import Nudge
+from models.trajectory import trajectory_of
 from scheduler.calendar import to_utc
 from scheduler.replan import replan_agreement
 from scheduler.sweep import ChatGone, Deliver, Skipped
@@ -227,29 +228,75 @@ async def _escalation(delivery: Delivery) -> Skipped | None:
             delivery.t("nudges.escalation_hint", number=agreement.number),
         ]
     )
-    reached: list[int] = []
-    unreachable: dict[str, str] = {}
-    for user_id in await _escalation_recipients(delivery):
-        try:
-            await sending.send(delivery.bot, None, chat_id=user_id, text=text)
-        except sending.Undeliverable as exc:
-            unreachable[str(user_id)] = str(exc)[:200]
-            log.info("escalation of %s: user %s unreachable", delivery.nudge.dedupe_key, user_id)
-        else:
-            reached.append(user_id)
-    delivery.nudge.payload = {"reached": reached, "unreachable": unreachable}
+    recipients = await _escalation_recipients(delivery)
+    delivery.nudge.payload = await _tell_privately(delivery, recipients, text)
     delivery.session.add(delivery.nudge)
     return None
 
 
+async def _tell_privately(delivery: Delivery, user_ids: list[int], text: str) -> dict[str, Any]:
+    """Send `text` to each user's private chat; who could not be reached is noted, not fatal."""
+    reached: list[int] = []
+    unreachable: dict[str, str] = {}
+    for user_id in user_ids:
+        try:
+            await sending.send(delivery.bot, None, chat_id=user_id, text=text)
+        except sending.Undeliverable as exc:
+            unreachable[str(user_id)] = str(exc)[:200]
+            log.info("%s: user %s unreachable", delivery.nudge.dedupe_key, user_id)
+        else:
+            reached.append(user_id)
+    return {"reached": reached, "unreachable": unreachable}
+
+
 async def _escalation_recipients(delivery: Delivery) -> list[int]:
-    """The cluster's coordinators and its facilitator (or, if that one is unknown, all)."""
-    facilitators = delivery.runtime.facilitator_ids
-    own = delivery.cluster.facilitator_user_id
-    chosen = [own] if own is not None and own in facilitators else sorted(facilitators)
+    """The cluster's coordinators and its facilitator (none after the hand-over)."""
     coordinators = await coordinators_of(delivery.session, cluster=delivery.cluster)
-    ids = [m.user_id for m in coordinators if m.user_id is not None] + chosen
-    return list(dict.fromkeys(ids))
+    return trajectory.private_recipients(
+        delivery.cluster, coordinators, delivery.runtime.facilitator_ids
+    )
+
+
+# --- the trajectory --------------------------------------------------------------------------
+
+
+async def _trajectory_phase(delivery: Delivery) -> Skipped | None:
+    """A new phase begins: the group hears what it is about and how long is left."""
+    current = trajectory_of(delivery.cluster)
+    phase = _key_part(delivery.nudge, 3).split(":")[0]
+    span = next((p for p in current.phases if p.phase.value == phase), None)
+    if span is None or not delivery.nudge.dedupe_key.endswith(span.start.isoformat()):
+        return Skipped("trajectory moved")
+    await delivery.post(trajectory.phase_announcement(delivery.cluster, span, current),
+                        thread_id=delivery.cluster.digest_thread_id)  # fmt: skip
+    return None
+
+
+async def _handover_countdown(delivery: Delivery) -> Skipped | None:
+    """Weeks before the end: the readiness check, privately to whoever will carry on."""
+    cluster = delivery.cluster
+    if not delivery.nudge.dedupe_key.endswith(trajectory_of(cluster).end.isoformat()):
+        return Skipped("trajectory moved")
+    weeks = int(_key_part(delivery.nudge, 2).removeprefix("countdown") or 0)
+    checks = await trajectory.readiness(
+        delivery.bot,
+        delivery.session,
+        cluster=cluster,
+        facilitator_ids=delivery.runtime.facilitator_ids,
+        now=delivery.now,
+    )
+    text = trajectory.countdown_text(cluster, weeks, checks)
+    coordinators = await coordinators_of(delivery.session, cluster=cluster)
+    recipients = trajectory.private_recipients(
+        cluster, coordinators, delivery.runtime.facilitator_ids
+    )
+    outcome = await _tell_privately(delivery, recipients, text)
+    if not outcome["reached"]:
+        # Nobody has a private chat with the bot yet: the group is the one place left.
+        await delivery.post(text, thread_id=cluster.digest_thread_id)
+    delivery.nudge.payload = outcome
+    delivery.session.add(delivery.nudge)
+    return None
 
 
 # --- polls and meetings ----------------------------------------------------------------------
@@ -396,6 +443,8 @@ _KINDS: dict[str, Kind] = {
     "meeting_day_before": _meeting_day_before,
     "meeting_hour_before": _meeting_hour_before,
     "digest": _digest,
+    "trajectory_phase": _trajectory_phase,
+    "handover_countdown": _handover_countdown,
 }
 
 

@@ -36,6 +36,7 @@ from models.clusters import (
     Cluster,
     Member,
     Role,
+    coordinates_any,
     get_cluster,
     touch_activity,
     touch_member,
@@ -222,10 +223,14 @@ async def run_turn(
                 username=user.username,
                 now=now,
             )
-            await touch_activity(session, cluster=cluster, now=now)
+            # Activity means a member's act: the facilitator's own commands keep nobody busy.
+            if user.id not in runtime.facilitator_ids:
+                await touch_activity(session, cluster=cluster, now=now)
             await session.commit()
         lang = _language(cluster, user, runtime)
         role = _role(user, cluster, member, runtime)
+        if private and role == Role.ANYONE and await coordinates_any(session, user_id=user.id):
+            role = Role.COORDINATOR  # their own clusters' /export and /traject, in private
         turn = Turn(
             update=update,
             context=context,

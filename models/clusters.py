@@ -316,6 +316,37 @@ async def coordinators_of(session: AsyncSession, *, cluster: Cluster) -> list[Me
     return list(result.all())
 
 
+async def coordinates_any(session: AsyncSession, *, user_id: int) -> bool:
+    result = await session.exec(
+        select(Member.id)
+        .join(Cluster, col(Member.cluster_id) == col(Cluster.id))
+        .where(
+            Member.user_id == user_id,
+            Member.role == Role.COORDINATOR,
+            col(Member.erased).is_(False),
+            Cluster.status == ClusterStatus.ACTIVE,
+        )
+        .limit(1)
+    )
+    return result.first() is not None
+
+
+async def clusters_coordinated_by(session: AsyncSession, *, user_id: int) -> list[Cluster]:
+    """The active clusters in which this user is coordinator (for their private chat)."""
+    result = await session.exec(
+        select(Cluster)
+        .join(Member, col(Member.cluster_id) == col(Cluster.id))
+        .where(
+            Member.user_id == user_id,
+            Member.role == Role.COORDINATOR,
+            col(Member.erased).is_(False),
+            Cluster.status == ClusterStatus.ACTIVE,
+        )
+        .order_by(func.lower(Cluster.title), col(Cluster.id))
+    )
+    return list(result.all())
+
+
 # --- municipalities -------------------------------------------------------------------------
 
 

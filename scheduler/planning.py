@@ -26,6 +26,7 @@ __all__ = [
     "plan_agreement",
     "plan_meeting",
     "plan_poll",
+    "plan_trajectory",
 ]
 
 # Overdue nudges, in working days after the due day: the 1st after one day, then one working
@@ -202,3 +203,47 @@ def next_digest(
     return PlannedNudge(
         "digest", f"digest:{cluster_id}:{year}-W{iso_week:02d}", _digest_at(nominal, settings)
     )
+
+
+def plan_trajectory(
+    *,
+    cluster_id: int,
+    phase_starts: list[tuple[str, dt.date]],
+    end: dt.date,
+    countdown: list[tuple[int, dt.date]],
+    settings: NudgeSettings,
+) -> list[PlannedNudge]:
+    """The trajectory's own messages: each new phase, the hand-over countdown, the evaluation.
+
+    `phase_starts` are (phase, first day) of the phases after the first (the first begins with
+    `/start` itself); the evaluation questions come an hour after the last phase is announced.
+    Keys hold the dates, so moving the trajectory plans the messages anew.
+    """
+    prefix = f"trajectory:{cluster_id}"
+    planned: list[PlannedNudge] = []
+    for phase, day in phase_starts:
+        planned.append(
+            PlannedNudge(
+                "trajectory_phase", f"{prefix}:phase:{phase}:{day.isoformat()}",
+                _nudge_at(next_working_day(day, settings.rules), settings),
+            )
+        )  # fmt: skip
+    if phase_starts:
+        last_day = phase_starts[-1][1]
+        at = _nudge_at(next_working_day(last_day, settings.rules), settings) + dt.timedelta(hours=1)
+        planned.append(
+            PlannedNudge(
+                "evaluation",
+                f"{prefix}:evaluation:{end.isoformat()}",
+                next_allowed_moment(at, settings.rules),
+            )
+        )
+    for weeks, day in countdown:
+        planned.append(
+            PlannedNudge(
+                "handover_countdown",
+                f"{prefix}:countdown{weeks}:{end.isoformat()}",
+                _nudge_at(next_working_day(day, settings.rules), settings),
+            )
+        )
+    return sorted(planned, key=lambda p: p.due_at)

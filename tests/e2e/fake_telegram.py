@@ -175,6 +175,7 @@ class FakeTelegram:
             "supports_inline_queries": False,
         }
         self.chats: dict[int, ChatState] = {}
+        self.users: dict[int, dict[str, Any]] = {}  # people the tests made, by id
         self.messages: dict[tuple[int, int], SentMessage] = {}
         self.sent: list[SentMessage] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -440,6 +441,22 @@ class FakeTelegram:
                 "can_edit_stories": False, "can_delete_stories": False,
             }  # fmt: skip
         return member
+
+    async def _api_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Telegram refuses this for private chats; in groups it lists the admins, no bots."""
+        state = self._chat(params)
+        if state.type == "private":
+            raise ApiError(400, "Bad Request: there are no administrators in the private chat")
+        if state.kicked:
+            raise ApiError(403, "Forbidden: bot was kicked from the group chat")
+        admins = []
+        for user_id in sorted(state.admins):
+            member = await self._api_getChatMember({"chat_id": state.id, "user_id": user_id})
+            member["user"] = self.users.get(
+                user_id, {"id": user_id, "is_bot": False, "first_name": "user"}
+            )
+            admins.append(member)
+        return admins
 
     # --- helpers -------------------------------------------------------------------------------
 
