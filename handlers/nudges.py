@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
-from handlers import polls, sending, trajectory
+from handlers import meetings, polls, sending, trajectory
 from handlers.digest import render_digest
 from handlers.i18n import Html, t, tn
 from handlers.render import callback_text, long_date, long_datetime, mention, short_time
@@ -419,6 +419,21 @@ async def _meeting_hour_before(delivery: Delivery) -> Skipped | None:
     return None
 
 
+async def _meeting_after(delivery: Delivery) -> Skipped | None:
+    """A meeting just ended: the next of its series is planned, or one is proposed."""
+    meeting = await delivery.session.get(Meeting, delivery.nudge.subject_id)
+    if meeting is None or meeting.cluster_id != delivery.cluster.id:
+        return Skipped("meeting gone")
+    if meeting.cancelled_at is not None:
+        return Skipped("meeting cancelled")
+    if _key_part(delivery.nudge, 3) != _start_key(meeting.starts_at):
+        return Skipped("meeting moved")
+    done = await meetings.after_meeting(
+        delivery.bot, delivery.session, cluster=delivery.cluster, meeting=meeting, now=delivery.now
+    )
+    return None if done else Skipped("a next meeting is planned")
+
+
 # --- the weekly digest -----------------------------------------------------------------------
 
 
@@ -442,6 +457,7 @@ _KINDS: dict[str, Kind] = {
     "poll_deadline": _poll_deadline,
     "meeting_day_before": _meeting_day_before,
     "meeting_hour_before": _meeting_hour_before,
+    "meeting_after": _meeting_after,
     "digest": _digest,
     "trajectory_phase": _trajectory_phase,
     "handover_countdown": _handover_countdown,

@@ -23,8 +23,10 @@ __all__ = [
     "NudgeSettings",
     "PlannedNudge",
     "next_digest",
+    "next_in_series",
     "plan_agreement",
     "plan_meeting",
+    "plan_meeting_end",
     "plan_poll",
     "plan_trajectory",
 ]
@@ -169,6 +171,41 @@ def plan_meeting(
             PlannedNudge("meeting_hour_before", f"{prefix}:hour_before:{start}", hour_before_at)
         )
     return planned
+
+
+def plan_meeting_end(
+    *, meeting_id: int, starts_at: dt.datetime, duration_minutes: int, now: dt.datetime
+) -> list[PlannedNudge]:
+    """When a meeting is over: the next of its series is planned, or one proposed."""
+    starts_at = to_utc(starts_at)
+    ends_at = starts_at + dt.timedelta(minutes=max(duration_minutes, 1))
+    if ends_at <= to_utc(now):
+        return []
+    key = f"meeting:{meeting_id}:after:{_key_time(starts_at)}"
+    return [PlannedNudge("meeting_after", key, ends_at)]
+
+
+def next_in_series(starts_at: dt.datetime, repeat: str, rules: CalendarRules) -> dt.datetime:
+    """The next meeting of a series, at the same wall-clock time, on a working day.
+
+    `w6` is six weeks later; `m1` is the same weekday of the next month in the same position
+    (the second Tuesday; a fifth that does not exist becomes the last). A day off moves the
+    meeting to the next working day.
+    """
+    local = starts_at.astimezone(rules.tz)
+    day = local.date()
+    if repeat.startswith("w"):
+        day = day + dt.timedelta(weeks=int(repeat[1:]))
+    else:
+        position = (day.day - 1) // 7
+        year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+        first = dt.date(year, month, 1)
+        candidate = first + dt.timedelta(days=(day.weekday() - first.weekday()) % 7 + 7 * position)
+        while candidate.month != month:
+            candidate -= dt.timedelta(weeks=1)
+        day = candidate
+    day = next_working_day(day, rules)
+    return at_local(day, local.time().replace(tzinfo=None), rules)
 
 
 def _digest_at(nominal_day: dt.date, settings: NudgeSettings) -> dt.datetime:

@@ -23,6 +23,7 @@ from scheduler.planning import (
     PlannedNudge,
     plan_agreement,
     plan_meeting,
+    plan_meeting_end,
     plan_poll,
     plan_trajectory,
 )
@@ -115,6 +116,12 @@ async def replan_meeting(
             meeting_id=meeting.id,
             starts_at=meeting.starts_at,
             settings=nudge_settings(cluster),
+            now=now,
+        )
+        + plan_meeting_end(
+            meeting_id=meeting.id,
+            starts_at=meeting.starts_at,
+            duration_minutes=meeting.duration_minutes,
             now=now,
         )
         if meeting.cancelled_at is None
