@@ -27,12 +27,12 @@ from sqlmodel import SQLModel, select
 
 import models.tables  # noqa: F401
 from bot.config import Settings
+from bot.sandbox.emulator import TOKEN, FakeTelegram
 from handlers.dates import parse_when
 from models.agreements import Agreement
 from models.db import create_engine
 from models.migrate import upgrade_async
 from models.nudges import Nudge, NudgeStatus
-from tests.e2e.fake_telegram import TOKEN, FakeTelegram
 from tests.e2e.harness import BRUSSELS, FACILITATOR_ID, FakeClock, World
 
 START = dt.datetime(2026, 11, 26, 10, 0, tzinfo=BRUSSELS)

@@ -1,9 +1,10 @@
 """Catalogues of everything the bot says, in Dutch, English and French.
 
 The texts live in gettext catalogues, `handlers/locales/<lang>/LC_MESSAGES/klimaatbot.po`,
-compiled to `.mo` beside them (`python -m handlers.locales`). A message's msgid is its key
-(`agreement.done`), so one text can change without touching the code; Dutch (`nl`) is the source
-language. Plural messages carry one form per plural rule of their language (`tn`). Texts are
+compiled to `.mo` beside them by `python -m handlers.locales` (the `.po` is read instead while
+no up-to-date `.mo` exists, so a fresh checkout needs no build step). A message's msgid is its
+key (`agreement.done`), so one text can change without touching the code; Dutch (`nl`) is the
+source language. Plural messages carry one form per plural rule of their language (`tn`). Texts are
 HTML (the bot's parse mode): parameters are escaped unless wrapped in `Html`, so user input such
 as `<b>&</script>` shows literally.
 """
@@ -16,7 +17,10 @@ import string
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 LANGUAGES = ("nl", "en", "fr")
 DEFAULT_LANGUAGE = "nl"
@@ -42,16 +46,26 @@ def catalogue_path(lang: str, suffix: str = ".po") -> Path:
     return LOCALES / lang / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
 
 
+def _read(lang: str) -> Catalog:
+    """The compiled `.mo` when it is at least as new as its `.po`, otherwise the `.po` itself."""
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    source, compiled = catalogue_path(lang), catalogue_path(lang, ".mo")
+    if compiled.exists() and compiled.stat().st_mtime >= source.stat().st_mtime:
+        with compiled.open("rb") as file:
+            return read_mo(file)
+    with source.open("rb") as file:
+        return read_po(file, locale=lang, domain=DOMAIN)
+
+
 class _Compiled:
-    """One language's compiled catalogue: texts by key, and its plural rule."""
+    """One language's catalogue: texts by key, and its plural rule."""
 
     __slots__ = ("plural", "texts")
 
     def __init__(self, lang: str) -> None:
-        from babel.messages.mofile import read_mo
-
-        with catalogue_path(lang, ".mo").open("rb") as file:
-            catalog = read_mo(file)
+        catalog = _read(lang)
         self.texts: dict[str, Text] = {}
         for message in catalog:
             if not message.id:
