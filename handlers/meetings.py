@@ -18,9 +18,9 @@ from handlers.dates import DateParseError, split_leading_when
 from handlers.i18n import Html, t
 from handlers.ics import IcsEvent, build_calendar, meeting_uid
 from handlers.render import long_date, long_datetime, mention, plain_name
-from handlers.trajectory import repeat_label
 from handlers.runtime import App
 from handlers.sending import Undeliverable, send
+from handlers.trajectory import repeat_label
 from handlers.turn import Turn, command
 from models import meetings
 from models.agreements import AgreementKind, AgreementStatus

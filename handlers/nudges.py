@@ -20,7 +20,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from handlers import meetings, polls, sending, trajectory
-from handlers.digest import render_digest
+from handlers.digest import digest_since, render_news
 from handlers.i18n import Html, t, tn
 from handlers.render import callback_text, long_date, long_datetime, mention, short_time
 from handlers.runtime import App, Runtime, runtime_of
@@ -36,6 +36,7 @@ from models.meetings import (
     agenda_of,
     poll_missing_municipalities,
 )
+from models.news import QUIET_WEEKS_BEFORE_PROMPT, news_since, record_digest
 from models.nudges import Nudge
 from models.trajectory import trajectory_of
 from scheduler.calendar import to_utc
@@ -438,14 +439,41 @@ async def _meeting_after(delivery: Delivery) -> Skipped | None:
 
 
 async def _digest(delivery: Delivery) -> Skipped | None:
+    """News since the last digest; two lines in a quiet week; after four, the coordinators."""
     cluster = delivery.cluster
     if cluster.digest_weekday is None:
         return Skipped("digest off")
-    text = await render_digest(
-        delivery.session, cluster=cluster, now=delivery.now, lang=delivery.lang
-    )
-    await delivery.post(text, thread_id=cluster.digest_thread_id)
+    session, now = delivery.session, delivery.now
+    news = await news_since(session, cluster=cluster, since=digest_since(cluster, now), now=now)
+    quiet_weeks = cluster.quiet_digests + 1 if news.quiet else 0
+    if quiet_weeks > QUIET_WEEKS_BEFORE_PROMPT:
+        # The prompt went out already; the digest waits for news (`since` stays put).
+        cluster.quiet_digests = quiet_weeks
+        session.add(cluster)
+        return Skipped("nothing new")
+    if quiet_weeks == QUIET_WEEKS_BEFORE_PROMPT:
+        await _quiet_prompt(delivery)
+    else:
+        text = await render_news(session, cluster=cluster, news=news, now=now, lang=delivery.lang)
+        await delivery.post(text, thread_id=cluster.digest_thread_id)
+    await record_digest(session, cluster=cluster, quiet=news.quiet, now=now)
     return None
+
+
+async def _quiet_prompt(delivery: Delivery) -> None:
+    """Four weeks without news: one nudge to the coordinators, in private or else the group."""
+    cluster = delivery.cluster
+    coordinators = await coordinators_of(delivery.session, cluster=cluster)
+    text = delivery.t("digest.quiet_prompt", cluster=cluster.title, weeks=QUIET_WEEKS_BEFORE_PROMPT)
+    ids = [m.user_id for m in coordinators if m.user_id is not None]
+    outcome = await _tell_privately(delivery, ids, text)
+    if not outcome["reached"]:
+        names = ", ".join(mention(m) for m in coordinators)
+        lead = delivery.t("digest.quiet_prompt_for", names=Html(names)) if names else ""
+        await delivery.post(f"{lead}\n{text}" if lead else text,
+                            thread_id=cluster.digest_thread_id)  # fmt: skip
+    delivery.nudge.payload = outcome
+    delivery.session.add(delivery.nudge)
 
 
 _KINDS: dict[str, Kind] = {

@@ -17,7 +17,6 @@ from handlers.turn import Turn, command
 from models import clusters
 from models.clusters import Member, Role
 from models.errors import DomainError
-
 from scheduler.replan import replan_trajectory
 
 log = logging.getLogger(__name__)

@@ -184,7 +184,11 @@ async def status_text(
             )
         )
         lines.append(
-            t(lang, "trajectory.plan_says", milestone=t(lang, f"trajectory.milestone.{current.phase}"))
+            t(
+                lang,
+                "trajectory.plan_says",
+                milestone=t(lang, f"trajectory.milestone.{current.phase}"),
+            )
         )
     register = await list_agreements(session, cluster=cluster, now=now, scope=Scope.OPEN)
     late = [a for a in register.agreements if is_overdue(a, register.today)]
@@ -198,9 +202,10 @@ async def status_text(
             t(
                 lang,
                 "trajectory.handed_over",
-                date=long_date(cluster.handed_over_at.astimezone(ZoneInfo(cluster.timezone)).date(),
-                               lang),
-            )  # fmt: skip
+                date=long_date(
+                    cluster.handed_over_at.astimezone(ZoneInfo(cluster.timezone)).date(), lang
+                ),
+            )
         )
     return "\n".join(lines)
 
@@ -219,7 +224,11 @@ def phase_announcement(cluster: Cluster, span: PhaseSpan, trajectory: Trajectory
                 name=phase_name(lang, span.phase),
                 end=long_date(span.end, lang),
             ),
-            t(lang, "trajectory.plan_says", milestone=t(lang, f"trajectory.milestone.{span.phase}")),
+            t(
+                lang,
+                "trajectory.plan_says",
+                milestone=t(lang, f"trajectory.milestone.{span.phase}"),
+            ),
             tn(
                 lang,
                 "trajectory.weeks_left",
@@ -310,7 +319,9 @@ def countdown_text(cluster: Cluster, weeks: int, checks: list[Html]) -> str:
     end = trajectory_of(cluster).end
     return "\n".join(
         [
-            tn(lang, "trajectory.countdown", weeks, cluster=cluster.title, end=long_date(end, lang)),
+            tn(
+                lang, "trajectory.countdown", weeks, cluster=cluster.title, end=long_date(end, lang)
+            ),
             t(lang, "trajectory.countdown_check"),
             *checks,
         ]

@@ -572,11 +572,7 @@ async def meetings_under_way(
         )
         .order_by(col(Meeting.starts_at))
     )
-    return [
-        m
-        for m in result.all()
-        if m.starts_at + dt.timedelta(minutes=m.duration_minutes) > now
-    ]
+    return [m for m in result.all() if m.starts_at + dt.timedelta(minutes=m.duration_minutes) > now]
 
 
 MAX_NOTES = 20_000

@@ -99,9 +99,9 @@ def default_end(start: dt.date) -> dt.date:
 
 
 def trajectory_of(cluster: Cluster) -> Trajectory:
-    start = cluster.trajectory_start or cluster.created_at.astimezone(
-        ZoneInfo(cluster.timezone)
-    ).date()
+    start = (
+        cluster.trajectory_start or cluster.created_at.astimezone(ZoneInfo(cluster.timezone)).date()
+    )
     end = cluster.trajectory_end or default_end(start)
     return Trajectory(start, end)
 

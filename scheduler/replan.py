@@ -16,8 +16,8 @@ from models.agreements import Agreement, AgreementStatus
 from models.clusters import Cluster
 from models.meetings import Meeting, MeetingPoll, PollStatus
 from models.nudges import PlannedRow, sync_planned
-from scheduler.calendar import CalendarRules
 from models.trajectory import trajectory_of
+from scheduler.calendar import CalendarRules
 from scheduler.planning import (
     NudgeSettings,
     PlannedNudge,

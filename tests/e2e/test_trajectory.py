@@ -55,9 +55,12 @@ async def test_a_year_shows_its_phases_and_counts_down_to_the_hand_over(world: W
     phases = containing(sent, group.id, "🧭")
     # 1 May and 1 August 2027 fall on a weekend: the phase is announced the Monday after.
     assert [(item.at, item.text.split("\n")[0]) for item in phases] == [
-        (at(2027, 5, 3), "🧭 Fase 2 van het traject begint: Samenwerking voorbereiden (tot zaterdag 31 juli 2027)."),
-        (at(2027, 8, 2), "🧭 Fase 3 van het traject begint: Samenwerking begeleiden (tot woensdag 29 december 2027)."),
-        (at(2027, 12, 30), "🧭 Fase 4 van het traject begint: Leerpunten en overdracht (tot maandag 28 februari 2028)."),
+        (at(2027, 5, 3), "🧭 Fase 2 van het traject begint: Samenwerking voorbereiden "
+         "(tot zaterdag 31 juli 2027)."),
+        (at(2027, 8, 2), "🧭 Fase 3 van het traject begint: Samenwerking begeleiden "
+         "(tot woensdag 29 december 2027)."),
+        (at(2027, 12, 30), "🧭 Fase 4 van het traject begint: Leerpunten en overdracht "
+         "(tot maandag 28 februari 2028)."),
     ]  # fmt: skip
 
     # The countdown goes privately to the coordinator and the facilitator: 8, 4, 2, 1 weeks.

@@ -117,7 +117,7 @@ async def test_a_one_off_meeting_gets_a_proposal_for_the_next(world: World) -> N
 
 
 async def test_during_a_meeting_it_shows_as_under_way_and_takes_notes(world: World) -> None:
-    group, fien, an = await leuven(world)
+    _group, _fien, an = await leuven(world)
     await an.says("/vergadering di 16/3 14u #Herent")
     await an.says("/vergadering di 27/4 14u #Bertem")
     world.clock.advance_to(at(3, 16, 14, 30))
