@@ -55,6 +55,9 @@ class Text:
     def __call__(self, key: str, /, **params: Any) -> str:
         return plain(self.turn.t(key, **params))
 
+    def n(self, key: str, count: int, /, **params: Any) -> str:
+        return plain(self.turn.tn(key, count, **params))
+
 
 def plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
@@ -259,8 +262,10 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
         lines.append(text("export.report.no_municipalities"))
     for municipality in active:
         extra = (
-            text(
-                "export.report.inhabitants", count=f"{municipality.inhabitants:,}".replace(",", ".")
+            text.n(
+                "export.report.inhabitants",
+                municipality.inhabitants,
+                count=f"{municipality.inhabitants:,}".replace(",", "."),
             )
             if municipality.inhabitants
             else ""
@@ -302,9 +307,9 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
     total = numbers.total
     lines += ["", f"### {text('export.report.agreements')}", ""]
     lines.append(
-        text(
+        text.n(
             "export.report.agreements_total",
-            made=total.made,
+            total.made,
             done=total.done,
             open=total.open,
             overdue=total.overdue,
@@ -381,10 +386,10 @@ def year_report(
     lines: list[str] = [
         f"# {text('export.report.title', year=now.astimezone(tz).year)}",
         "",
-        text(
+        text.n(
             "export.report.made_on",
+            len(records),
             date=long_date(now.astimezone(tz).date(), text.lang),
-            count=len(records),
         ),
         "",
     ]
@@ -429,10 +434,10 @@ async def export(turn: Turn) -> None:
     lines: list[str] = [
         turn.t(
             "export.summary",
-            clusters=len(records),
-            agreements=agreements,
-            actions=actions,
-            meetings=meetings,
+            clusters=turn.tn("count.clusters", len(records)),
+            agreements=turn.tn("count.agreements_decisions", agreements),
+            actions=turn.tn("count.actions", actions),
+            meetings=turn.tn("count.meetings", meetings),
         )
     ]
     if skipped:

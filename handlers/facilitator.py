@@ -49,7 +49,13 @@ async def clusters_overview(turn: Turn) -> None:
     lines: list[str] = [turn.t("facilitator.overview_title", count=len(summaries))]
     quiet = sum(1 for s in summaries if s.quiet and s.cluster.is_active)
     if quiet:
-        lines.append(turn.t("facilitator.overview_quiet", count=quiet, days=reports.QUIET_DAYS))
+        lines.append(
+            turn.tn(
+                "facilitator.overview_quiet",
+                quiet,
+                days=turn.tn("count.days", reports.QUIET_DAYS),
+            )
+        )
     for index, summary in enumerate(summaries, start=1):
         lines.append("")
         lines.append(_summary_lines(turn, index, summary))
@@ -95,7 +101,7 @@ def _quiet_label(turn: Turn, summary: ClusterSummary) -> str:
     if summary.days_quiet is None:
         return turn.t("facilitator.never_active")
     if summary.quiet:
-        return turn.t("facilitator.quiet_days", days=summary.days_quiet)
+        return turn.tn("facilitator.quiet_days", summary.days_quiet)
     if summary.days_quiet == 0:
         return turn.t("facilitator.active_today")
     return turn.tn("facilitator.active_days", summary.days_quiet)
@@ -199,14 +205,14 @@ def render_detail(turn: Turn, detail: ClusterDetail) -> str:
             turn.t(
                 "facilitator.detail_municipality",
                 name=counts.municipality.name,
-                members=counts.members,
+                members=turn.tn("count.members", counts.members),
                 open=counts.open,
                 overdue=counts.overdue,
                 done=counts.done,
             )
         )
     if detail.unassigned_open:
-        lines.append(turn.t("facilitator.detail_unassigned", open=detail.unassigned_open))
+        lines.append(turn.tn("facilitator.detail_unassigned", detail.unassigned_open))
     if detail.overdue:
         lines.append("")
         lines.append(turn.t("facilitator.detail_overdue"))
@@ -304,9 +310,7 @@ async def broadcast(turn: Turn) -> None:
             reached.append(cluster.title)
     lines: list[str] = []
     if reached:
-        lines.append(
-            turn.t("facilitator.broadcast_sent", count=len(reached), names=", ".join(reached))
-        )
+        lines.append(turn.tn("facilitator.broadcast_sent", len(reached), names=", ".join(reached)))
     if failed:
         lines.append(turn.t("facilitator.broadcast_failed", count=len(failed)))
         lines.extend(f"• {line}" for line in failed)

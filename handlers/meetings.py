@@ -9,6 +9,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.lists import format_list
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, Message
@@ -17,7 +18,7 @@ from telegram.error import BadRequest, Forbidden
 from handlers.dates import DateParseError, split_leading_when
 from handlers.i18n import Html, t
 from handlers.ics import IcsEvent, build_calendar, meeting_uid
-from handlers.render import long_date, long_datetime, mention, plain_name
+from handlers.render import locale_of, long_date, long_datetime, mention, plain_name
 from handlers.runtime import App
 from handlers.sending import Undeliverable, send
 from handlers.trajectory import repeat_label
@@ -36,6 +37,7 @@ from models.clusters import (
 )
 from models.errors import DomainError
 from models.meetings import Meeting
+from models.poll_rules import HostProposal
 from scheduler.calendar import next_working_day
 from scheduler.planning import next_in_series
 from scheduler.replan import calendar_rules, replan_meeting
@@ -107,16 +109,44 @@ async def send_invitation(
 
 
 def meeting_details(
-    lang: str, meeting: Meeting, host: Municipality | None, *, proposed: bool
+    lang: str,
+    meeting: Meeting,
+    host: Municipality | None,
+    *,
+    proposal: HostProposal | None = None,
+    tz: ZoneInfo | None = None,
 ) -> list[str]:
     lines: list[str] = []
-    if host is not None:
+    if host is not None and proposal is not None:
         lines.append(
-            t(lang, "meeting.host_proposed" if proposed else "meeting.host", host=host.name)
+            t(
+                lang,
+                "meeting.host_proposed",
+                host=host.name,
+                reason=host_reason(lang, proposal, tz or ZoneInfo("UTC")),
+            )
         )
+    elif host is not None:
+        lines.append(t(lang, "meeting.host", host=host.name))
     if meeting.location:
         lines.append(t(lang, "meeting.location", location=meeting.location))
     return lines
+
+
+def host_reason(lang: str, proposal: HostProposal, tz: ZoneInfo) -> Html:
+    """Why it is this municipality's turn to host, in a few words."""
+    if proposal.last_hosted is not None:
+        return t(
+            lang,
+            "host.reason.longest",
+            date=long_date(proposal.last_hosted.astimezone(tz).date(), lang),
+        )
+    if proposal.nobody_yet and proposal.also_never:
+        return t(lang, "host.reason.first")
+    if proposal.also_never:
+        others = format_list(list(proposal.also_never), locale=locale_of(lang))
+        return t(lang, "host.reason.never_too", others=others)
+    return t(lang, "host.reason.only_never")
 
 
 def _when(turn: Turn, meeting: Meeting) -> str:
@@ -172,9 +202,11 @@ async def plan(turn: Turn) -> None:
     if tag is not None:
         host = await find_municipality(turn.session, cluster=cluster, text=tag.group(1))
         rest = rest[: tag.start()] + " " + rest[tag.end() :]
-    proposed = host is None
+    proposal: HostProposal | None = None
     if host is None:
-        host = await meetings.propose_host_for(turn.session, cluster=cluster)
+        proposed = await meetings.host_proposal_for(turn.session, cluster=cluster)
+        if proposed is not None:
+            host, proposal = proposed
     location = " ".join(rest.split()).strip(_LOCATION_EDGES) or None
     meeting = await meetings.plan_meeting(
         turn.session,
@@ -189,7 +221,7 @@ async def plan(turn: Turn) -> None:
     )
     await replan_meeting(turn.session, cluster=cluster, meeting=meeting, now=turn.now)
     lines: list[str] = [turn.t("meeting.planned", number=meeting.number, when=_when(turn, meeting))]
-    lines += meeting_details(turn.lang, meeting, host, proposed=proposed)
+    lines += meeting_details(turn.lang, meeting, host, proposal=proposal, tz=turn.tz)
     if repeat:
         lines.append(turn.t("meeting.series", rhythm=repeat_label(turn.lang, repeat)))
     lines.append(turn.t("meeting.agenda_hint"))
@@ -240,10 +272,9 @@ async def upcoming(turn: Turn) -> None:
 
 
 def _agenda_size(turn: Turn, count: int) -> str:
-    key = {0: "meeting.agenda_size_0", 1: "meeting.agenda_size_1"}.get(
-        count, "meeting.agenda_size_n"
-    )
-    return turn.t(key, count=count)
+    if not count:
+        return turn.t("meeting.agenda_size_0")
+    return turn.tn("meeting.agenda_size", count)
 
 
 # --- /agenda ----------------------------------------------------------------------------------
@@ -326,7 +357,7 @@ async def _minutes_text(turn: Turn, cluster: Cluster, meeting: Meeting) -> str:
     lines: list[str] = [
         turn.t("minutes.title", number=meeting.number),
         turn.t("minutes.when", when=_when(turn, meeting)),
-        *meeting_details(turn.lang, meeting, host, proposed=False),
+        *meeting_details(turn.lang, meeting, host),
     ]
     if meeting.repeat:
         lines.append(turn.t("meeting.series", rhythm=repeat_label(turn.lang, meeting.repeat)))
@@ -403,7 +434,8 @@ async def after_meeting(
         starts_at = next_in_series(meeting.starts_at, meeting.repeat, rules)
         while starts_at <= now:  # the bot was down for longer than a whole interval
             starts_at = next_in_series(starts_at, meeting.repeat, rules)
-        host = await meetings.propose_host_for(session, cluster=cluster)
+        proposed = await meetings.host_proposal_for(session, cluster=cluster)
+        host, proposal = proposed if proposed is not None else (None, None)
         following = await meetings.plan_meeting(
             session,
             cluster=cluster,
@@ -425,7 +457,7 @@ async def after_meeting(
                 when=long_datetime(following.starts_at, lang, tz),
                 rhythm=repeat_label(lang, meeting.repeat),
             ),
-            *meeting_details(lang, following, host, proposed=True),
+            *meeting_details(lang, following, host, proposal=proposal, tz=tz),
             t(lang, "meeting.agenda_hint"),
         ]
         await send(bot, session, chat_id=cluster.chat_id, text="\n".join(lines), cluster=cluster,

@@ -96,7 +96,7 @@ async def pajottenland(world: World) -> Chat:
 async def test_export_in_a_group_sends_the_clusters_files(world: World) -> None:
     pajot = await pajottenland(world)
     reply = await pajot.facilitator.says("/export")
-    assert "1 cluster(s): 6 afspraken en besluiten, 2 acties, 2 vergaderingen" in reply.text
+    assert "Export van 1 cluster: 6 afspraken en besluiten, 2 acties, 2 vergaderingen" in reply.text
     files = by_name(reply.documents)
     assert list(files) == ["afspraken.csv", "acties.csv", "vergaderingen.ics", "jaarverslag.md"]
     assert all(d.chat_id == pajot.id for d in reply.documents)
@@ -183,13 +183,13 @@ async def test_export_in_private_covers_all_the_facilitators_clusters(world: Wor
     await leuven.person("An").says("/afspraak Offertes zonnepanelen opvragen #Herent tegen 22/12")
 
     reply = await pajot.facilitator.in_private().says("/export")
-    assert "2 cluster(s): 7 afspraken" in reply.text
+    assert "2 clusters: 7 afspraken" in reply.text
     files = by_name(reply.documents)
     _, rows = rows_of(files["afspraken.csv"])
     assert {r["cluster"] for r in rows} == {"Klimaatcluster Pajottenland", "Klimaatcluster Leuven"}
     report = files["jaarverslag.md"].content.decode("utf-8")
     assert report.index("## Klimaatcluster Leuven") < report.index("## Klimaatcluster Pajottenland")
-    assert "voor 2 cluster(s)" in report
+    assert "voor 2 clusters" in report
     assert "| Herent | 1 | 0 | 1 | 0 |" in report
     assert "| Kortenberg | 0 | 0 | 0 | 0 |" not in report  # no agreements there: no row
 
