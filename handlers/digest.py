@@ -25,7 +25,7 @@ from models.actions import Theme
 from models.agreements import Agreement
 from models.clusters import Cluster
 from models.meetings import next_meeting, open_polls
-from models.news import SOON_DAYS, Change, News, news_since
+from models.news import Change, News, news_since
 
 __all__ = ["digest_since", "register", "render_digest", "render_news"]
 
@@ -119,7 +119,7 @@ async def render_news(
             if p.number in open_numbers
         ]
 
-    lines += ["", say("digest.soon_title", days=SOON_DAYS)]
+    lines += ["", say("digest.soon_title")]
     if news.due_soon:
         lines += _grouped(news, news.due_soon, lang, lambda a: _due_line(news, a, lang, day))
     else:

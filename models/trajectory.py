@@ -111,7 +111,7 @@ def check_dates(start: dt.date, end: dt.date) -> None:
         raise DomainError("trajectory.end_before_start")
     days = (end - start).days
     if days < MIN_DAYS:
-        raise DomainError("trajectory.too_short", days=MIN_DAYS)
+        raise DomainError("trajectory.too_short")
     if days > MAX_DAYS:
         raise DomainError("trajectory.too_long")
 

@@ -105,7 +105,7 @@ async def test_the_digest_tells_what_changed_then_what_is_due_then_counts_the_ol
     ]
     assert "• 4. We werken samen met het energiehuis — nieuw besluit" in lines
     assert "• Nieuwe actie 1. Groepsaankoop dakisolatie (Energie)" in lines
-    soon = lines.index("⏰ De komende 14 dagen")
+    soon = lines.index("⏰ De komende twee weken")
     assert lines[soon + 1] == "Niets dat de komende twee weken vervalt."
 
     # The next week: 1 is now late, 2 is postponed, 5 is new under its action's theme.
@@ -117,7 +117,7 @@ async def test_the_digest_tells_what_changed_then_what_is_due_then_counts_the_ol
     lines = second.text.splitlines()
     assert lines[1] == "Wat er veranderde sinds 22/03."
     changed = lines[
-        lines.index("🆕 Nieuw en veranderd") + 1 : lines.index("⏰ De komende 14 dagen")
+        lines.index("🆕 Nieuw en veranderd") + 1 : lines.index("⏰ De komende twee weken")
     ]
     assert changed == [
         "Bever",
@@ -136,7 +136,7 @@ async def test_the_digest_tells_what_changed_then_what_is_due_then_counts_the_ol
     (third,) = digests(sent, group)
     lines = third.text.splitlines()
     assert "• 5. Offertes opvragen — ✅ klaar — Lies" in lines
-    soon = lines.index("⏰ De komende 14 dagen")
+    soon = lines.index("⏰ De komende twee weken")
     assert lines[soon + 1 : soon + 3] == [
         "Lennik",
         "• 2. Zaal reserveren voor infoavond — tegen 9/04 — Lies",
