@@ -22,6 +22,7 @@ from handlers import (
     meetings,
     nudges,
     onboarding,
+    plan,
     polls,
     privacy,
     topics,
@@ -96,6 +97,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
     costs.register(app)
     handover.register(app)
     trajectory.register(app)
+    plan.register(app)
     privacy.register(app)
     nudges.register(app)
     digest.register(app)

@@ -163,6 +163,33 @@ async def set_status(
     return action
 
 
+MAX_RESULT = 2000
+
+
+async def set_result(
+    session: AsyncSession,
+    *,
+    cluster: Cluster,
+    number: int,
+    result: str,
+    by: Member,
+    now: dt.datetime,
+) -> Action:
+    """What the action achieved, in words; said again, it replaces the old (kept in history)."""
+    result = " ".join(result.split())
+    if not result:
+        raise DomainError("action.result_empty", number=number)
+    if len(result) > MAX_RESULT:
+        raise DomainError("action.result_too_long", limit=MAX_RESULT, length=len(result))
+    action = await get_action(session, cluster=cluster, number=number)
+    before = action.result
+    action.result = result
+    action.updated_at = now
+    session.add(action)
+    await _audit(session, action, by, "result", now, {"result": before}, {"result": result})
+    return action
+
+
 async def add_municipalities(
     session: AsyncSession,
     *,
