@@ -447,7 +447,9 @@ def _costs_section(record: ClusterRecords, text: Text, price_cents: int) -> list
         "",
         text("export.report.costs_total", total=euro(price_cents, lang)),
     ]
-    splits = [(text("export.report.costs_equal"), split_equal(price_cents, [m.name for m in active]))]
+    splits = [
+        (text("export.report.costs_equal"), split_equal(price_cents, [m.name for m in active]))
+    ]
     if all(m.inhabitants for m in active):
         weights = {m.name: m.inhabitants or 0 for m in active}
         splits.append((text("export.report.costs_weighted"), split_weighted(price_cents, weights)))

@@ -116,7 +116,9 @@ def plan_markdown(record: ClusterRecords, text: Text, now: dt.datetime) -> str:
         f"{text('plan.col_leads')} | {text('plan.col_hosts')} | {text('plan.col_follows')} |",
         "| --- | --- | --- | ---: | ---: |",
     ]
-    coordinators = [m for m in record.members.values() if m.role == Role.COORDINATOR and not m.erased]
+    coordinators = [
+        m for m in record.members.values() if m.role == Role.COORDINATOR and not m.erased
+    ]
     hosted = Counter(m.host_municipality_id for m in record.meetings if m.cancelled_at is None)
     follows = Counter(
         a.municipality_id
