@@ -15,6 +15,7 @@ from handlers import (
     commands_menu,
     costs,
     digest,
+    evaluation,
     export,
     facilitator,
     handover,
@@ -98,6 +99,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
     handover.register(app)
     trajectory.register(app)
     plan.register(app)
+    evaluation.register(app)
     privacy.register(app)
     nudges.register(app)
     digest.register(app)

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
-from handlers import meetings, polls, sending, trajectory
+from handlers import evaluation, meetings, polls, sending, trajectory
 from handlers.digest import digest_since, render_news
 from handlers.i18n import Html, t, tn
 from handlers.render import callback_text, long_date, long_datetime, mention, short_time
@@ -435,6 +435,16 @@ async def _meeting_after(delivery: Delivery) -> Skipped | None:
     return None if done else Skipped("a next meeting is planned")
 
 
+async def _evaluation(delivery: Delivery) -> Skipped | None:
+    """The last phase began: each municipality gets the evaluation questions, once."""
+    if not delivery.nudge.dedupe_key.endswith(trajectory_of(delivery.cluster).end.isoformat()):
+        return Skipped("trajectory moved")
+    asked = await evaluation.ask(
+        delivery.bot, delivery.session, cluster=delivery.cluster, now=delivery.now
+    )
+    return None if asked else Skipped("every municipality was asked")
+
+
 # --- the weekly digest -----------------------------------------------------------------------
 
 
@@ -489,6 +499,7 @@ _KINDS: dict[str, Kind] = {
     "digest": _digest,
     "trajectory_phase": _trajectory_phase,
     "handover_countdown": _handover_countdown,
+    "evaluation": _evaluation,
 }
 
 

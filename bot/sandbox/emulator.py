@@ -559,6 +559,7 @@ class FakeTelegram:
         if message.thread_id is not None and state.is_forum:
             data["message_thread_id"] = message.thread_id
             data["is_topic_message"] = True
-        if message.reply_markup:
+        # Telegram echoes only inline keyboards in a Message; a ForceReply is not part of it.
+        if message.reply_markup and "inline_keyboard" in message.reply_markup:
             data["reply_markup"] = message.reply_markup
         return data
