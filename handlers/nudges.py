@@ -40,7 +40,7 @@ from models.news import QUIET_WEEKS_BEFORE_PROMPT, news_since, record_digest
 from models.nudges import Nudge
 from models.trajectory import trajectory_of
 from scheduler.calendar import to_utc
-from scheduler.replan import replan_agreement
+from scheduler.replan import replan_agreement, replan_trajectory
 from scheduler.sweep import ChatGone, Deliver, Skipped
 
 __all__ = ["make_deliver", "nudge_keyboard", "register"]
@@ -454,6 +454,8 @@ async def _digest(delivery: Delivery) -> Skipped | None:
     if cluster.digest_weekday is None:
         return Skipped("digest off")
     session, now = delivery.session, delivery.now
+    # A cluster from before the trajectory existed gets its phase messages planned here.
+    await replan_trajectory(session, cluster=cluster, now=now)
     news = await news_since(session, cluster=cluster, since=digest_since(cluster, now), now=now)
     quiet_weeks = cluster.quiet_digests + 1 if news.quiet else 0
     if quiet_weeks > QUIET_WEEKS_BEFORE_PROMPT:

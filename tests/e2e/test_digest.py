@@ -205,3 +205,33 @@ async def test_a_digest_missed_while_down_comes_once_when_back(world: World) -> 
     sent = await world.run_until(local(3, 30, 12))
     # The regular rhythm goes on: Tuesday 30 March (after Easter Monday).
     assert [item.at for item in digests(sent, group)] == [local(3, 30)]
+
+
+async def test_a_year_and_more_of_digests_never_repeats_itself(world: World) -> None:
+    """66 weeks: a quiet cluster, and one with something new every third week."""
+    quiet, _ = await cluster(world, "Klimaatcluster Zennevallei")
+    busy, fien = await cluster(world, "Klimaatcluster Pajottenland")
+    await fien.in_private().says("/start")  # escalations and the countdown reach her
+    bart = busy.person("Bart", username="bart_bever")
+    await bart.says("/gemeente Bever")
+    said: dict[int, list[Timed]] = {quiet.id: [], busy.id: []}
+    end = FRIDAY + dt.timedelta(weeks=66)
+    week = 0
+    while world.clock.now() < end:
+        week += 1
+        target = min(end, world.clock.local() + dt.timedelta(weeks=1))
+        if week % 3 == 0:
+            await bart.says(
+                f"/afspraak Stand van zaken week {week} @bart_bever tegen over 10 dagen"
+            )
+        sent = await world.run_until(target)
+        for chat in (quiet, busy):
+            said[chat.id] += [s for s in sent if s.message.chat_id == chat.id and "📋" in s.text]
+    for chat_id, items in said.items():
+        bodies = [item.text.split("\n", 1)[1] for item in items]
+        repeats = sum(1 for a, b in zip(bodies, bodies[1:], strict=False) if a == b)
+        assert repeats == 0, (chat_id, repeats, len(items))
+    assert len(said[quiet.id]) == 3  # then one prompt, then silence until there is news
+    # Nothing escalated in spring leads the digest a year later: old items are one counted line.
+    last = said[busy.id][-1].text
+    assert "Stand van zaken week 3 " not in last

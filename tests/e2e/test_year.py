@@ -137,3 +137,17 @@ async def test_during_a_meeting_it_shows_as_under_way_and_takes_notes(world: Wor
         meeting = (await session.exec(select(Meeting).where(Meeting.number == 1))).one()
     assert meeting.notes == "We kiezen voor één infoavond <in Herent>"
     assert meeting.minutes is not None and "Aanwezig" in meeting.minutes
+
+
+async def test_the_facilitators_own_commands_do_not_keep_a_cluster_off_the_quiet_list(
+    world: World,
+) -> None:
+    group, fien, an = await leuven(world)
+    world.clock.advance(dt.timedelta(days=25))
+    await fien.says("/afspraken")
+    await fien.says("/besluit We vergaderen voortaan in Bertem")
+    overview = (await fien.in_private().says("/clusters")).text
+    assert "💤 25 dagen geen activiteit" in overview
+    assert "Fase 1 (Werving en plan van aanpak), nog 48 weken" in overview
+    await an.says("/afspraken")
+    assert "💤" not in (await fien.in_private().says("/clusters")).text
