@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.i18n import Html, t, tn
 from handlers.lessons import theme_label
-from handlers.render import long_date, long_datetime, plain_name, short_date
+from handlers.render import long_date, long_datetime, plain_name, short_date, short_due, short_time
 from handlers.runtime import App
 from handlers.turn import Turn, command
 from models.actions import Theme
@@ -55,8 +55,8 @@ async def render_news(
     def say(key: str, /, **params: Any) -> Html:
         return t(lang, key, **params)
 
-    def day(value: dt.date) -> str:
-        return dated(value, lang, today)
+    def day(value: dt.date, time: dt.time | None = None) -> str:
+        return dated(value, lang, today, time)
 
     title = say("digest.title", cluster=cluster.title, date=long_date(today, lang))
     since = dated(news.since.astimezone(tz).date(), lang, today)
@@ -139,12 +139,13 @@ async def render_news(
     return "\n".join(lines)
 
 
-def dated(value: dt.date, lang: str, today: dt.date) -> str:
-    """`16/03`, or `16/03/2028` when the date is not in the current year."""
+def dated(value: dt.date, lang: str, today: dt.date, time: dt.time | None = None) -> str:
+    """`16/03`, `16/03 15:45`, or `16/03/2028` when the date is not in the current year."""
     if value.year == today.year:
-        return short_date(value, lang)
+        return short_due(value, time, lang)
     separator = " " if lang == "en" else "/"
-    return f"{short_date(value, lang)}{separator}{value.year}"
+    shown = f"{short_date(value, lang)}{separator}{value.year}"
+    return f"{shown} {short_time(time, lang)}" if time is not None else shown
 
 
 def _grouped(
@@ -182,14 +183,15 @@ def _who(news: News, agreement: Agreement) -> str:
     return plain_name(owner) if owner is not None and not owner.erased else ""
 
 
-def _change_line(
-    news: News, agreement: Agreement, change: str, lang: str, day: Callable[[dt.date], str]
-) -> str:
+Day = Callable[[dt.date, dt.time | None], str]
+
+
+def _change_line(news: News, agreement: Agreement, change: str, lang: str, day: Day) -> str:
     due = agreement.due_date
     what = t(
         lang,
         f"digest.change.{change}",
-        date=day(due) if due else "",
+        date=day(due, agreement.due_time) if due else "",
     )
     if change in (Change.NEW, Change.POSTPONED) and due is None:
         what = t(lang, f"digest.change.{change}_undated")
@@ -203,10 +205,10 @@ def _change_line(
     )
 
 
-def _due_line(news: News, agreement: Agreement, lang: str, day: Callable[[dt.date], str]) -> str:
+def _due_line(news: News, agreement: Agreement, lang: str, day: Day) -> str:
     assert agreement.due_date is not None
     who = _who(news, agreement)
-    parts = [t(lang, "digest.due_on", date=day(agreement.due_date))]
+    parts = [t(lang, "digest.due_on", date=day(agreement.due_date, agreement.due_time))]
     if who:
         parts.append(t(lang, "digest.owner", name=who))
     return t(

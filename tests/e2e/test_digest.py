@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -229,7 +230,7 @@ async def test_a_year_and_more_of_digests_never_repeats_itself(world: World) -> 
             said[chat.id] += [s for s in sent if s.message.chat_id == chat.id and "📋" in s.text]
     for chat_id, items in said.items():
         bodies = [item.text.split("\n", 1)[1] for item in items]
-        repeats = sum(1 for a, b in zip(bodies, bodies[1:], strict=False) if a == b)
+        repeats = sum(1 for a, b in itertools.pairwise(bodies) if a == b)
         assert repeats == 0, (chat_id, repeats, len(items))
     assert len(said[quiet.id]) == 3  # then one prompt, then silence until there is news
     # Nothing escalated in spring leads the digest a year later: old items are one counted line.

@@ -142,7 +142,7 @@ async def test_during_a_meeting_it_shows_as_under_way_and_takes_notes(world: Wor
 async def test_the_facilitators_own_commands_do_not_keep_a_cluster_off_the_quiet_list(
     world: World,
 ) -> None:
-    group, fien, an = await leuven(world)
+    _group, fien, an = await leuven(world)
     world.clock.advance(dt.timedelta(days=25))
     await fien.says("/afspraken")
     await fien.says("/besluit We vergaderen voortaan in Bertem")

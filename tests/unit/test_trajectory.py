@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -46,7 +47,7 @@ def test_phases_cover_every_day_once_in_order(start: dt.date, days: int) -> None
     trajectory = Trajectory(start, start + dt.timedelta(days=days))
     phases = trajectory.phases
     assert phases[0].start == trajectory.start and phases[-1].end == trajectory.end
-    for before, after in zip(phases, phases[1:], strict=False):
+    for before, after in itertools.pairwise(phases):
         assert before.start <= before.end < after.start
         assert after.start - before.end == dt.timedelta(days=1)
 
