@@ -83,11 +83,16 @@ async def test_a_meeting_series_goes_on_after_the_hand_over_with_no_command(worl
 
 async def test_the_former_facilitator_gets_no_escalation_but_can_still_read(world: World) -> None:
     group, fien, an = await leuven(world)
+    await fien.says("/traject start 1/3 einde 31/5")
     await an.says("/afspraak Offertes opvragen @an_herent tegen vr 5/3")
     await fien.says("/overdracht @an_herent")
-    sent = await world.run_until(at(3, 31, 12))
-    escalated = in_chat(sent, an.in_private().chat, "1")
-    assert escalated and "Offertes" in escalated[-1].text
+    sent = await world.run_until(at(6, 1, 12))
+    escalated = in_chat(sent, an.in_private().chat, "Offertes")
+    assert escalated and "drie herinneringen" in escalated[-1].text
+    countdown = in_chat(sent, an.in_private().chat, "⏳")
+    # 8, 4, 2 and 1 weeks before 31 May; Whit Monday (17 May) moves to the Tuesday.
+    assert [s.at for s in countdown] == [at(4, 5), at(5, 3), at(5, 18), at(5, 24)]
+    # The former facilitator: no escalation, no countdown, nothing at all from this cluster.
     assert in_chat(sent, fien.in_private().chat) == []
     # Still able to read: the cluster's agreements, its trajectory, its export.
     assert "Offertes" in (await fien.says("/afspraken")).text
