@@ -25,6 +25,7 @@ from handlers.arguments import (
     resolve_arguments,
 )
 from handlers.dates import DateParseError
+from handlers.days_off import due_date_warning
 from handlers.i18n import Html
 from handlers.menu import spec
 from handlers.render import long_date, long_datetime, mention, plain_name
@@ -124,11 +125,15 @@ async def _record(
     municipality = resolved.municipalities[0] if resolved.municipalities else None
     if municipality is None and agreement.municipality_id is not None:
         municipality = await turn.session.get(Municipality, agreement.municipality_id)
-    await turn.reply(
-        _card(
-            turn, agreement, owner, municipality, resolved.action, heading="recorded", notify=True
-        )
+    card = _card(
+        turn, agreement, owner, municipality, resolved.action, heading="recorded", notify=True
     )
+    await turn.reply(_with_day_off_warning(turn, card, agreement.due_date))
+
+
+def _with_day_off_warning(turn: Turn, text: str, due: dt.date | None) -> str:
+    warning = due_date_warning(turn, due) if due is not None else None
+    return text if warning is None else f"{text}\n{warning}"
 
 
 def _captured(message: Message) -> Message | None:
@@ -435,15 +440,16 @@ async def postpone(turn: Turn) -> None:
     await replan_agreement(turn.session, cluster=cluster, agreement=agreement, now=turn.now)
     new = long_date(when.date, turn.lang)
     if old is None:
-        await turn.say("agreement.dated", number=number, text=agreement.text, new=new)
+        said = turn.t("agreement.dated", number=number, text=agreement.text, new=new)
     else:
-        await turn.say(
+        said = turn.t(
             "agreement.postponed",
             number=number,
             text=agreement.text,
             old=long_date(old, turn.lang),
             new=new,
         )
+    await turn.reply(_with_day_off_warning(turn, said, when.date))
 
 
 async def drop(turn: Turn) -> None:

@@ -24,6 +24,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from handlers.dates import DateParseError, parse_when
+from handlers.days_off import option_warnings
 from handlers.i18n import Html, t
 from handlers.meetings import host_reason, send_invitation
 from handlers.render import callback_text, long_datetime, plain_name, short_date, short_time
@@ -359,6 +360,10 @@ async def open_poll(turn: Turn) -> None:
     await replan_poll(turn.session, cluster=cluster, poll=poll, now=turn.now)
     assert poll.id is not None
     turn.context.bot_data.setdefault(_RENDERED_KEY, {})[poll.id] = _fingerprint(text, markup)
+    # Not in the poll message itself, which is rendered anew on every vote.
+    warnings = option_warnings(turn, [o.astimezone(turn.tz).date() for o in request.options])
+    if warnings:
+        await turn.reply("\n".join(warnings))
 
 
 async def close(turn: Turn) -> None:
