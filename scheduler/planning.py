@@ -131,9 +131,9 @@ def plan_poll(
 
     The reminder moves out of quiet hours and days off, and is left out when that brings it to
     the deadline or when its nominal moment is already past (the poll was posted less than a day
-    before it closes, so the poll message itself is the reminder). The closing is due at the
-    deadline exactly, whatever the hour: votes count until then, and the deadline was either
-    chosen by the members or defaulted to an allowed moment by `default_poll_deadline`.
+    before it closes, so the poll message itself is the reminder). Answers count until the
+    deadline whatever the hour, but closing announces the result, creates the meeting and
+    sends the invitation, so it is due at the first allowed moment at or after the deadline.
     """
     deadline = to_utc(deadline)
     nominal = deadline - POLL_REMINDER_BEFORE
@@ -141,7 +141,8 @@ def plan_poll(
     reminder_at = next_allowed_moment(nominal, settings.rules)
     if nominal > to_utc(now) and reminder_at < deadline:
         planned.append(PlannedNudge("poll_reminder", f"poll:{poll_id}:reminder", reminder_at))
-    planned.append(PlannedNudge("poll_deadline", f"poll:{poll_id}:deadline", deadline))
+    closing_at = next_allowed_moment(deadline, settings.rules)
+    planned.append(PlannedNudge("poll_deadline", f"poll:{poll_id}:deadline", closing_at))
     return planned
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlmodel import select
 
+from models.meetings import Meeting, MeetingPoll, PollStatus, PollVote
 from tests.e2e.harness import BRUSSELS, Chat, FakeClock, Person, Timed, World
 
 # Monday 26 April 2027, 10:00. Ascension Day is Thursday 6 May 2027; 1 May is a Saturday and
@@ -107,3 +109,45 @@ async def test_a_meeting_and_poll_options_on_days_off_are_accepted_with_a_warnin
         "⚠️ Moment 2: zaterdag 8 mei 2027 valt in het weekend.",
         "⚠️ Moment 3: donderdag 6 mei 2027 is een feestdag (O. L. H. Hemelvaart).",
     ]
+
+
+async def test_a_saturday_night_poll_deadline_is_announced_on_monday_morning(
+    world: World,
+) -> None:
+    group, an = await leuven(world)
+    bram = group.person("Bram", username="bram_kortenberg")
+    await bram.says("/gemeente Kortenberg")
+    posted = await an.says("/datumprikker di 11/5 14u; wo 12/5 10u | tegen za 1/5 20u")
+    poll = posted.messages[0]
+    assert posted.messages[1].text == (
+        "🔒 Antwoorden kan tot zaterdag 1 mei 2027 20:00. Dan stuur ik niets (weekend, feestdag"
+        " of stille uren): de uitslag, de vergadering en de uitnodiging volgen op maandag"
+        " 3 mei 2027 08:00."
+    )
+    await bram.presses("✅", on=poll, row=1)
+    group.skip_seen()
+
+    # Saturday 20:00 passes: nothing is said, and the poll takes no more answers.
+    quiet = in_group(await world.run_until(local(5, 1, 21)), group)
+    assert quiet == []
+    late = await an.presses("✅", on=poll, row=2)
+    assert late.answer is not None and late.answer.get("show_alert")
+    assert "De uitslag volgt op maandag 3 mei 2027 08:00" in late.answer["text"]
+    assert late.messages == []
+    async with world.session() as session:
+        assert (await session.exec(select(Meeting))).all() == []
+        votes = (await session.exec(select(PollVote))).all()
+    assert len(votes) == 1, "the late answer was not recorded"
+    assert in_group(await world.run_until(local(5, 3, 7, 59)), group) == []
+
+    # Monday 08:00: the result, the meeting and its invitation.
+    sent = in_group(await world.run_until(local(5, 3, 9)), group)
+    assert [item.at for item in sent] == [local(5, 3, 8), local(5, 3, 8)]
+    assert "We vergaderen op <b>dinsdag 11 mei 2027 14:00</b>" in sent[0].message.html
+    assert sent[1].message.filename is not None and sent[1].message.filename.endswith(".ics")
+    assert poll.buttons == [] and "gesloten" in poll.text
+    async with world.session() as session:
+        (meeting,) = (await session.exec(select(Meeting))).all()
+        stored = (await session.exec(select(MeetingPoll))).one()
+    assert meeting.created_at == local(5, 3, 8)
+    assert stored.status == PollStatus.CLOSED

@@ -213,12 +213,14 @@ def test_a_poll_posted_less_than_a_day_before_its_deadline_gets_no_reminder() ->
     assert [n.kind for n in nudges] == ["poll_deadline"]
 
 
-def test_a_poll_closes_at_its_deadline_even_in_quiet_hours() -> None:
+def test_a_poll_deadline_on_saturday_night_is_announced_on_monday_morning() -> None:
     nudges = plan_poll(
-        poll_id=7, deadline=local(2027, 3, 20, 3), settings=SETTINGS, now=local(2027, 3, 15)
+        poll_id=7, deadline=local(2027, 3, 20, 20), settings=SETTINGS, now=local(2027, 3, 15)
     )
-    assert nudges[-1].due_at == local(2027, 3, 20, 3)
-    assert nudges[0].due_at == local(2027, 3, 19, 8)  # Friday 03:00 is quiet: 08:00
+    assert nudges[-1].kind == "poll_deadline"
+    assert nudges[-1].due_at == local(2027, 3, 22, 8)
+    # Its reminder, Friday 20:00, is quiet and would come after the deadline: left out.
+    assert [n.kind for n in nudges] == ["poll_deadline"]
 
 
 # --- meetings -----------------------------------------------------------------------------
