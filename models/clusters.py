@@ -330,9 +330,18 @@ async def member_left(
     member = await find_member_by_user_id(session, cluster=cluster, user_id=user_id)
     if member is None or member.erased or member.has_left:
         return None
-    member.left_at = now
-    session.add(member)
     assert member.id is not None
+    # One conditional UPDATE decides, so the two reports arriving in two processes at once
+    # still make one departure.
+    claimed = await session.exec(
+        update(Member)
+        .where(col(Member.id) == member.id, col(Member.left_at).is_(None))
+        .values(left_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return None
+    member.left_at = now
     await record(
         session,
         cluster_id=member.cluster_id,
