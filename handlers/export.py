@@ -37,7 +37,7 @@ from models.reports import ClusterRecords, Tally
 
 AGREEMENT_COLUMNS = (
     "cluster", "number", "kind", "text", "municipality", "owner", "theme", "action",
-    "created", "due", "status", "closed", "overdue", "history",
+    "created", "due", "due_time", "status", "closed", "overdue", "history",
 )  # fmt: skip
 ACTION_COLUMNS = (
     "cluster", "number", "title", "theme", "status", "lead", "municipalities",
@@ -79,7 +79,11 @@ def _day(moment: dt.datetime | None, tz: ZoneInfo) -> str:
 
 
 # The fields whose changes the history summary spells out; ids and texts would only be noise.
-HISTORY_FIELDS = {"due_date": "export.col.due", "status": "export.col.status"}
+HISTORY_FIELDS = {
+    "due_date": "export.col.due",
+    "due_time": "export.col.due_time",
+    "status": "export.col.status",
+}
 
 
 def _history(events: Sequence[AuditEvent], text: Text, tz: ZoneInfo) -> str:
@@ -131,6 +135,7 @@ def agreements_csv(records: Sequence[ClusterRecords], text: Text, now: dt.dateti
                     f"{action.number} {action.title}" if action else "",
                     _day(agreement.created_at, tz),
                     agreement.due_date.isoformat() if agreement.due_date else "",
+                    agreement.due_time.strftime("%H:%M") if agreement.due_time else "",
                     _status(text, agreement.status),
                     _day(agreement.closed_at, tz),
                     text("export.yes") if is_overdue(agreement, today) else "",

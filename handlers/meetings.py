@@ -19,7 +19,7 @@ from handlers.dates import DateParseError, split_leading_when
 from handlers.days_off import day_off_warning
 from handlers.i18n import Html, t
 from handlers.ics import IcsEvent, build_calendar, meeting_uid
-from handlers.render import locale_of, long_date, long_datetime, plain_name
+from handlers.render import locale_of, long_date, long_datetime, long_due, plain_name
 from handlers.runtime import App
 from handlers.sending import Undeliverable
 from handlers.turn import Turn, command
@@ -317,7 +317,12 @@ async def _minutes_text(turn: Turn, cluster: Cluster, meeting: Meeting) -> str:
             if place is not None:
                 details.append(html.escape(place.name))
             if agreement.due_date is not None:
-                details.append(turn.t("minutes.due", date=long_date(agreement.due_date, turn.lang)))
+                details.append(
+                    turn.t(
+                        "minutes.due",
+                        date=long_due(agreement.due_date, agreement.due_time, turn.lang),
+                    )
+                )
             if agreement.status == AgreementStatus.DONE:
                 details.append(turn.t("minutes.done"))
             lines.append(

@@ -22,7 +22,7 @@ from tests.e2e.harness import Chat, World
 
 AGREEMENT_HEADER = [
     "cluster", "nummer", "soort", "tekst", "gemeente", "eigenaar", "thema", "actie",
-    "aangemaakt", "deadline", "status", "afgesloten", "te laat", "geschiedenis",
+    "aangemaakt", "deadline", "uur", "status", "afgesloten", "te laat", "geschiedenis",
 ]  # fmt: skip
 ACTION_HEADER = [
     "cluster", "nummer", "titel", "thema", "status", "trekker", "gemeenten", "aangemaakt",
@@ -55,7 +55,8 @@ async def pajottenland(world: World) -> Chat:
     await fien.says("/actie Rotating repair café #circulair #Pajottegem #Bever #Pepingen #Lennik")
     await fien.says("/actie 2 lopend")
     await sofie.says(
-        "/afspraak Campagnetekst voor elk gemeentelijk infoblad @sofie_bever #Bever tegen 14/12"
+        "/afspraak Campagnetekst voor elk gemeentelijk infoblad @sofie_bever #Bever "
+        "tegen 14/12 15u45"
     )
     await fien.says("/afspraak Klimaattafel in één wijk #Pajottegem tegen 1/12")
     await fien.says("/afspraak Offertes dakisolatie opvragen #Pepingen tegen 18/12 actie 1")
@@ -111,6 +112,8 @@ async def test_export_in_a_group_sends_the_clusters_files(world: World) -> None:
         "Sofie",
         "2026-12-14",
     )
+    assert first["uur"] == "15:45"  # the due time in a column of its own
+    assert postponed["uur"] == ""
     assert (first["status"], first["te laat"]) == ("open", "ja")
     assert first["cluster"] == "Klimaatcluster Pajottenland"
     assert first["aangemaakt"] == "2026-11-26"
