@@ -27,8 +27,10 @@ from models.migrate import new_revision, upgrade
 
 DEFAULT_PORT = 8080
 SANDBOX_DATABASE = Path("klimaatbot-sandbox.db")
-# Everything the handlers listen to; Telegram sends nothing else.
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+# Everything the handlers listen to; Telegram sends nothing else. `chat_member` (someone
+# leaving or joining) is sent only when asked for here, and only while the bot is an admin;
+# the `left_chat_member` service message covers groups where it is not.
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "chat_member"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

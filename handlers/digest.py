@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.i18n import Html, t
+from handlers.i18n import Html, t, tn
 from handlers.render import long_date, long_datetime, plain_name, short_due
 from handlers.runtime import App
 from handlers.turn import Turn, command
@@ -23,6 +23,14 @@ from models.clusters import Cluster
 from models.meetings import next_meeting, open_polls
 
 __all__ = ["register", "render_digest"]
+
+
+def _left_owners(register: Register, lang: str) -> list[str]:
+    """The open agreements whose owner left the group, counted, with how to pass them on."""
+    owners = (register.owner(a) for a in register.agreements)
+    count = sum(1 for owner in owners if owner is not None and owner.has_left)
+    return ["", tn(lang, "digest.left_owners", count)] if count else []
+
 
 # Actions still under way are listed by title; finished ones are only counted.
 _LISTED = (ActionStatus.RUNNING, ActionStatus.PLANNED, ActionStatus.IDEA)
@@ -60,6 +68,7 @@ async def render_digest(
             lines += [_agreement_line(register, a, lang, overdue=False) for a in items]
     elif not overdue:
         lines += ["", say("digest.no_open")]
+    lines += _left_owners(register, lang)
 
     lines.append("")
     if meeting is not None:

@@ -76,9 +76,10 @@ def mention(member: Member | None, fallback: str = "?") -> Html:
     """A mention that notifies, also for someone without a username."""
     if member is None or member.erased:
         return Html(html.escape(fallback))
-    name = html.escape(member.name or (member.username or fallback))
     if member.user_id is None:
-        return Html(name)
+        # Pending (named by @username, not seen yet): Telegram links `@username` itself.
+        return Html(html.escape(f"@{member.username}" if member.username else fallback))
+    name = html.escape(member.name or (member.username or fallback))
     return Html(f'<a href="tg://user?id={member.user_id}">{name}</a>')
 
 

@@ -206,10 +206,16 @@ async def cluster_detail(
             )
         ).all()
     )
+    # Who is in the group now: not those who left, nor those named but never seen.
     members = list(
         (
             await session.exec(
-                select(Member).where(Member.cluster_id == cluster.id, col(Member.erased).is_(False))
+                select(Member).where(
+                    Member.cluster_id == cluster.id,
+                    col(Member.erased).is_(False),
+                    col(Member.left_at).is_(None),
+                    col(Member.user_id).is_not(None),
+                )
             )
         ).all()
     )

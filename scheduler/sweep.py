@@ -54,9 +54,10 @@ log = logging.getLogger(__name__)
 
 DIGEST = "digest"
 DIGEST_SUBJECT = "cluster"
-# These go out at their exact moment: a poll closes at its deadline whatever the hour, and the
-# hour-before reminder is on the meeting's own day, which the quiet-hours rule exempts.
-EXEMPT_KINDS = frozenset({"poll_deadline", "meeting_hour_before"})
+# These go out at their exact moment: the hour-before reminder is on the meeting's own day,
+# which the quiet-hours rule exempts. A poll's closing is not: it stops taking answers at its
+# deadline, but the announcement, the meeting and the invitation wait for an allowed moment.
+EXEMPT_KINDS = frozenset({"meeting_hour_before"})
 # A safety net against a sweep that never ends (rows keep becoming due while it runs).
 _MAX_BATCHES = 1000
 

@@ -248,16 +248,18 @@ async def test_a_row_due_in_quiet_hours_waits_for_the_morning(sessions: SessionM
     evening = dt.datetime(2027, 3, 16, 19, 0, tzinfo=BRUSSELS)  # the bot was down until now
     await add(sessions, cluster_id, "nudge", evening - dt.timedelta(hours=3))
     await add(sessions, cluster_id, "poll", evening, kind="poll_deadline")
+    await add(sessions, cluster_id, "hour", evening, kind="meeting_hour_before")
     deliver, clock = Recorder(), Clock(evening)
     report = await sweep(sessions, deliver, clock)
-    # A poll closes at its deadline whatever the hour; a nudge waits until 08:00.
-    assert (report.sent, report.deferred, deliver.delivered) == (1, 1, ["poll"])
-    row = (await rows(sessions))["nudge"]
+    # The hour before a meeting is exempt; a nudge and a poll's announcement wait until 08:00.
+    assert (report.sent, report.deferred, deliver.delivered) == (1, 2, ["hour"])
     morning = dt.datetime(2027, 3, 17, 8, 0, tzinfo=BRUSSELS)
-    assert row.claimed_until == morning and row.attempts == 0
+    for key in ("nudge", "poll"):
+        row = (await rows(sessions))[key]
+        assert row.claimed_until == morning and row.attempts == 0
     clock.moment = morning
     await sweep(sessions, deliver, clock)
-    assert deliver.delivered == ["poll", "nudge"]
+    assert sorted(deliver.delivered) == ["hour", "nudge", "poll"]
     assert (await rows(sessions))["nudge"].attempts == 1
 
 
