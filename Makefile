@@ -23,4 +23,4 @@ lint: $(STAMP)
 	$(BIN)/mypy bot handlers scheduler models
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench
