@@ -119,7 +119,9 @@ async def _record(
         )
     except DomainError as error:
         raise explained(turn, error, example) from None
-    await replan_agreement(turn.session, cluster=cluster, agreement=agreement, now=turn.now)
+    await replan_agreement(
+        turn.session, cluster=cluster, agreement=agreement, now=turn.now, new=True
+    )
     owner = resolved.owner
     municipality = resolved.municipalities[0] if resolved.municipalities else None
     if municipality is None and agreement.municipality_id is not None:

@@ -36,9 +36,7 @@ from models.clusters import (
     Cluster,
     Member,
     Role,
-    get_cluster,
-    touch_activity,
-    touch_member,
+    arrive,
 )
 from models.errors import DomainError, NotAllowed
 
@@ -206,21 +204,19 @@ async def run_turn(
     now = runtime.clock.now()
     private = chat.type == ChatType.PRIVATE
     async with runtime.sessions() as session:
-        cluster = None if private else await get_cluster(session, chat.id)
-        if cluster is not None and not cluster.is_active:
-            cluster = None
-        member = None
-        if cluster is not None:
-            member = await touch_member(
+        cluster = member = None
+        if not private:
+            arrival = await arrive(
                 session,
-                cluster=cluster,
+                chat_id=chat.id,
                 user_id=user.id,
                 name=user.full_name,
                 username=user.username,
                 now=now,
             )
-            await touch_activity(session, cluster=cluster, now=now)
-            await session.commit()
+            cluster, member = arrival.cluster, arrival.member
+            if arrival.changed:
+                await session.commit()
         lang = _language(cluster, user, runtime)
         role = _role(user, cluster, member, runtime)
         turn = Turn(

@@ -238,12 +238,18 @@ async def replan_digest(session: AsyncSession, *, cluster: Cluster, now: dt.date
 async def plan_digests(sessions: SessionMaker, *, now: dt.datetime) -> int:
     """Plan the next digest of every active cluster that has none pending; returns how many.
 
-    Runs at start-up and now and then, so a new cluster, or one whose row was lost in a crash,
-    gets its digest; each cluster is planned in its own transaction, and a row another process
-    planned at the same moment (unique dedupe key) is simply left to that process.
+    The safety net behind the planning on registration, settings and sending: it runs at
+    start-up and every few hours, never with each sweep. One query finds the clusters without a
+    pending digest (an index lookup per cluster, whatever the history); each is planned in its
+    own transaction, and a row another process planned at the same moment (unique dedupe key)
+    is simply left to that process.
     """
-    pending = select(Nudge.cluster_id).where(
-        Nudge.kind == DIGEST, Nudge.status == NudgeStatus.PENDING
+    pending = select(Nudge.id).where(
+        col(Nudge.cluster_id) == col(Cluster.id),
+        Nudge.subject_type == DIGEST_SUBJECT,
+        col(Nudge.subject_id) == col(Cluster.id),
+        Nudge.kind == DIGEST,
+        Nudge.status == NudgeStatus.PENDING,
     )
     async with sessions() as session:
         ids = (
@@ -251,7 +257,7 @@ async def plan_digests(sessions: SessionMaker, *, now: dt.datetime) -> int:
                 select(Cluster.id).where(
                     Cluster.status == ClusterStatus.ACTIVE,
                     col(Cluster.digest_weekday).is_not(None),
-                    col(Cluster.id).not_in(pending),
+                    ~pending.exists(),
                 )
             )
         ).all()
