@@ -1,5 +1,5 @@
 """The fake Bot API the benchmarks share with the tests, and the ids it knows."""
 
-from tests.e2e.fake_telegram import BOT_ID, TOKEN, FakeTelegram, SentMessage
+from bot.sandbox.emulator import BOT_ID, TOKEN, FakeTelegram, SentMessage
 
 __all__ = ["BOT_ID", "TOKEN", "FakeTelegram", "SentMessage"]

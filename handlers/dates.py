@@ -13,7 +13,7 @@ not know `volgende dinsdag`), so this module has its own small grammar:
    then resolved against today, which is where impossible days, a weekday that does not match
    the date and clock times such as `25u` are reported.
 
-Every failure is a `DateParseError` with a key from `handlers/locales/dates.py` and its
+Every failure is a `DateParseError` with a message key (`date.*`) and its
 placeholders, so the handler answers in the cluster's language. The clock is never read here:
 `now` is an argument.
 """
@@ -28,8 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from handlers.i18n import MessageKey
-from handlers.locales import dates as texts
+from handlers.i18n import MessageKey, t
 
 __all__ = ["DateParseError", "When", "parse_when", "split_leading_when"]
 
@@ -37,7 +36,7 @@ __all__ = ["DateParseError", "When", "parse_when", "split_leading_when"]
 class DateParseError(ValueError):
     """Text that is not a date and time, or names a day or hour that does not exist.
 
-    `key` is a message in `handlers/locales/dates.py`; `params` fills its placeholders. In
+    `key` is a message key (`date.*`) of the catalogues; `params` fills its placeholders. In
     `date.weekday_mismatch`, `given_weekday` and `actual_weekday` are `MessageKey`s
     (`date.weekday.tuesday`), which `handlers.i18n.t` puts in the cluster's language.
     """
@@ -49,9 +48,8 @@ class DateParseError(ValueError):
 
     def localized_params(self, lang: str) -> dict[str, str | int]:
         """`params` with the weekday keys replaced by their names in `lang` (nl, en or fr)."""
-        names: dict[str, str] = {"en": texts.EN, "fr": texts.FR}.get(lang, texts.NL)
         return {
-            name: names.get(value, value)
+            name: str(t(lang, value))
             if name in _WEEKDAY_PARAMS and isinstance(value, str)
             else value
             for name, value in self.params.items()

@@ -96,7 +96,7 @@ def _quiet_label(turn: Turn, summary: ClusterSummary) -> str:
         return turn.t("facilitator.quiet_days", days=summary.days_quiet)
     if summary.days_quiet == 0:
         return turn.t("facilitator.active_today")
-    return turn.t("facilitator.active_days", days=summary.days_quiet)
+    return turn.tn("facilitator.active_days", summary.days_quiet)
 
 
 def _summary_lines(turn: Turn, index: int, summary: ClusterSummary) -> str:

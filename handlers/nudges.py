@@ -21,7 +21,7 @@ from telegram.error import TelegramError
 
 from handlers import polls, sending
 from handlers.digest import render_digest
-from handlers.i18n import Html, t
+from handlers.i18n import Html, t, tn
 from handlers.render import callback_text, long_date, long_datetime, mention, short_time
 from handlers.runtime import App, Runtime, runtime_of
 from handlers.turn import Turn, button
@@ -70,6 +70,9 @@ class Delivery:
 
     def t(self, key: str, /, **params: Any) -> Html:
         return t(self.lang, key, **params)
+
+    def tn(self, key: str, count: int, /, **params: Any) -> Html:
+        return tn(self.lang, key, count, **params)
 
     async def post(
         self, text: str, *, thread_id: int | None, markup: InlineKeyboardMarkup | None = None

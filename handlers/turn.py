@@ -27,7 +27,7 @@ from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from handlers.dates import DateParseError
-from handlers.i18n import LANGUAGES, Html, t
+from handlers.i18n import LANGUAGES, Html, t, tn
 from handlers.menu import CommandSpec, spec
 from handlers.render import callback_text
 from handlers.runtime import Runtime, runtime_of
@@ -143,6 +143,9 @@ class Turn:
 
     def t(self, key: str, /, **params: Any) -> Html:
         return t(self.lang, key, **params)
+
+    def tn(self, key: str, count: int, /, **params: Any) -> Html:
+        return tn(self.lang, key, count, **params)
 
     async def reply(
         self, text: str, *, reply_markup: InlineKeyboardMarkup | None = None, **kwargs: Any

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from bot.config import Settings
-from tests.e2e.fake_telegram import TOKEN, FakeTelegram
+from bot.sandbox.emulator import TOKEN, FakeTelegram
 from tests.e2e.harness import BRUSSELS, FACILITATOR_ID, FakeClock, World
 
 # Thursday 26 November 2026, 10:00 in Brussels: a working day, outside quiet hours.

@@ -29,9 +29,9 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.sandbox.emulator import FakeTelegram, SentMessage
 from models.nudges import Nudge, NudgeStatus
 from scheduler import jobs
-from tests.e2e.fake_telegram import FakeTelegram, SentMessage
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 FACILITATOR_ID = 900_000_001  # listed in FACILITATOR_IDS by the e2e settings

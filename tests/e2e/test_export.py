@@ -8,6 +8,7 @@ import io
 
 from icalendar import Calendar
 
+from bot.sandbox.emulator import SentMessage
 from handlers.ics import meeting_uid
 from tests.e2e.cockpit import (
     add_lesson,
@@ -17,7 +18,6 @@ from tests.e2e.cockpit import (
     local,
     set_inhabitants,
 )
-from tests.e2e.fake_telegram import SentMessage
 from tests.e2e.harness import Chat, World
 
 AGREEMENT_HEADER = [

@@ -44,7 +44,7 @@ async def test_clusters_shows_every_cluster_with_the_quiet_one_first(world: Worl
     assert "Bever, Lennik, Pajottegem, Pepingen" in pajot_part
     assert "Open afspraken: 1 (te laat: 0)" in pajot_part
     assert "Geen vergadering gepland" in pajot_part
-    assert "laatste activiteit 3 d. geleden" in leuven_part
+    assert "laatste activiteit 3 dagen geleden" in leuven_part
     assert "Bertem, Herent, Kortenberg" in leuven_part
     assert "Open afspraken: 2 (te laat: 1) · open datumprikkers: 1" in leuven_part
     assert "dinsdag 12 januari 2027 14:00" in leuven_part

@@ -9,9 +9,9 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import col, func, select
 
+from bot.sandbox.emulator import SentMessage
 from models.meetings import AgendaItem, Meeting
 from models.nudges import Nudge, NudgeStatus
-from tests.e2e.fake_telegram import SentMessage
 from tests.e2e.harness import BRUSSELS, Person, World
 
 

@@ -13,12 +13,12 @@ from icalendar import Calendar
 from sqlmodel import col, func, select
 
 import handlers.polls
+from bot.sandbox.emulator import SentMessage
 from handlers.ics import meeting_uid
 from handlers.polls import close_poll_at_deadline, refresh_pending
 from models.clusters import Cluster
 from models.meetings import Meeting, MeetingPoll, PollStatus, PollVote
 from models.nudges import Nudge, NudgeStatus
-from tests.e2e.fake_telegram import SentMessage
 from tests.e2e.harness import BRUSSELS, Chat, Person, Replies, World
 
 MARKS = ("✅", "❔", "❌")

@@ -13,7 +13,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.e2e.fake_telegram import TOKEN, FakeTelegram
+from bot.sandbox.emulator import TOKEN, FakeTelegram
 from tests.e2e.harness import FACILITATOR_ID
 
 SECRET = "s3cret-webhook-token"

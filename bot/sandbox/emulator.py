@@ -162,7 +162,7 @@ def parse_html(text: str) -> str:
 
 
 class FakeTelegram:
-    """The server; tests talk to it through `tests/e2e/harness.py`."""
+    """The server; tests talk to it through `tests/e2e/harness.py`, the sandbox through its page."""
 
     def __init__(self) -> None:
         self.bot_user = {
@@ -202,8 +202,9 @@ class FakeTelegram:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         server = site._server
-        assert server is not None and server.sockets
-        port = server.sockets[0].getsockname()[1]
+        sockets = getattr(server, "sockets", None)
+        assert sockets
+        port = sockets[0].getsockname()[1]
         self.base_url = f"http://127.0.0.1:{port}/bot"
         return self.base_url
 
