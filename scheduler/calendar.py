@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 __all__ = [
     "CalendarRules",
     "add_working_days",
@@ -56,6 +54,10 @@ class CalendarRules:
 
 @lru_cache(maxsize=128)
 def _belgian_holidays(year: int) -> frozenset[dt.date]:
+    """Built once per year. `holidays` is imported on first use: it loads every country's
+    rules, which start-up need not wait for."""
+    import holidays
+
     return frozenset(holidays.country_holidays("BE", years=year))
 
 
