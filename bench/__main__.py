@@ -18,6 +18,7 @@ import os
 import platform
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench.report import Row, print_table
@@ -30,15 +31,21 @@ from bench.scenarios import (
 )
 
 
-async def _database_rows(name: str, url: str, quick: bool, folder: Path) -> list[Row]:
+async def _database_rows(name: str, url: str, quick: bool) -> list[Row]:
+    sections = [
+        ("throughput", throughput_rows(name, url, quick=quick, paced=False)),
+        ("scale", scale_rows(name, url, quick=quick)),
+        ("sweep", sweep_rows(name, url, quick=quick)),
+        ("digests", digest_rows(name, url, quick=quick)),
+    ]
+    if name == "SQLite":  # the bot's own costs; the database hardly matters to these
+        sections.append(("paced", throughput_rows(name, url, quick=quick, paced=True)))
+        sections.append(("start-up", startup_rows(url, quick=quick)))
     rows: list[Row] = []
-    rows += await throughput_rows(name, url, quick=quick, paced=False)
-    rows += await scale_rows(name, url, quick=quick)
-    rows += await sweep_rows(name, url, quick=quick)
-    rows += await digest_rows(name, url, quick=quick)
-    if name == "SQLite":
-        rows += await throughput_rows(name, url, quick=quick, paced=True)
-        rows += await startup_rows(url, quick=quick)
+    for section, work in sections:
+        started = time.perf_counter()
+        rows += await work
+        print(f"bench: {name} {section} {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return rows
 
 
@@ -47,19 +54,21 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller scale, under two minutes")
     args = parser.parse_args()
     started = dt.datetime.now(dt.UTC)
+    load_before = os.getloadavg()[0]
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as folder:
         targets = {"SQLite": f"sqlite:///{Path(folder) / 'bench.db'}"}
         if url := os.environ.get("BENCH_DATABASE_URL"):
             targets["PostgreSQL"] = url
         for name, url in targets.items():
-            rows += asyncio.run(_database_rows(name, url, args.quick, Path(folder)))
+            rows += asyncio.run(_database_rows(name, url, args.quick))
     took = (dt.datetime.now(dt.UTC) - started).total_seconds()
     command = "python -m bench" + (" --quick" if args.quick else "")
     print_table(
         rows,
         machine=f"{platform.node()}: {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}",
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, load average "
+        f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end",
         databases=", ".join(targets),
         date=f"{started:%Y-%m-%d %H:%M} UTC",
         command=command,

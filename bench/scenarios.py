@@ -297,13 +297,13 @@ async def scale_rows(name: str, url: str, *, quick: bool) -> list[Row]:
         )
     finally:
         await _close(world)
-    rows.append(await _rss_row(name, url, chats))
+    rows.append(await _rss_row(name, url, chats, 1000 if quick else 2000))
     return rows
 
 
-async def _rss_row(name: str, url: str, chats: list[stream.ClusterChat]) -> Row:
-    """Peak memory of each bot's process through a burst of 2,000 updates."""
-    per_cluster = 2000 // len(chats)
+async def _rss_row(name: str, url: str, chats: list[stream.ClusterChat], burst: int) -> Row:
+    """Peak memory of each bot's process through a burst of updates."""
+    per_cluster = max(1, burst // len(chats))
     peaks = []
     for kind in ("klimaatbot", "bare"):
         fake = FakeTelegram()

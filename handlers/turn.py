@@ -218,8 +218,8 @@ async def run_turn(
                 now=now,
             )
             cluster, member = arrival.cluster, arrival.member
-            if arrival.changed:
-                await session.commit()
+            # Ends the lookup's transaction too, so a refusal's rollback keeps these loaded.
+            await session.commit()
         lang = _language(cluster, user, runtime)
         role = _role(user, cluster, member, runtime)
         turn = Turn(

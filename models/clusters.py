@@ -229,7 +229,6 @@ class Arrival:
 
     cluster: Cluster | None
     member: Member | None
-    changed: bool  # something was written that the caller should commit
 
 
 def _stale(moment: dt.datetime | None, now: dt.datetime) -> bool:
@@ -255,9 +254,8 @@ async def arrive(
         )
     ).first()
     if row is None or not row[0].is_active:
-        return Arrival(None, None, False)
+        return Arrival(None, None)
     cluster, member = row
-    changed = False
     name = name[:255]
     if (
         member is None
@@ -275,11 +273,9 @@ async def arrive(
             now=now,
             known=member,
         )
-        changed = True
     if _stale(cluster.last_activity_at, now):
         await touch_activity(session, cluster=cluster, now=now)
-        changed = True
-    return Arrival(cluster, member, changed)
+    return Arrival(cluster, member)
 
 
 # --- members --------------------------------------------------------------------------------

@@ -69,17 +69,21 @@ async def sync_planned(
     thread_id: int | None = None,
     kinds: Sequence[str] | None = None,
     new: bool = False,
+    loaded: Sequence[Nudge] | None = None,
 ) -> None:
     """Make the subject's pending nudges match `planned`, in the caller's transaction.
 
     Pending rows no longer planned are cancelled; planned rows that do not exist yet, or were
     cancelled, come (back) unless already past (a reminder for a moment gone by would be noise);
     sent rows are never touched, so a dedupe key is delivered at most once. `kinds` limits the
-    sync to some kinds. A subject created in this transaction (`new`) has no rows to look up.
+    sync to some kinds. A subject created in this transaction (`new`) has no rows to look up,
+    and a caller that has `loaded` them already (every pending one among them) passes them on.
     The new rows go in with one INSERT, whatever their number.
     """
     existing: dict[str, Nudge] = {}
-    if not new:
+    if loaded is not None:
+        existing = {row.dedupe_key: row for row in loaded if kinds is None or row.kind in kinds}
+    elif not new:
         query = select(Nudge).where(
             Nudge.cluster_id == cluster_id,
             Nudge.subject_type == subject_type,
