@@ -52,13 +52,35 @@ class CalendarRules:
     extra_days_off: frozenset[tuple[int, int]] = frozenset()
 
 
-@lru_cache(maxsize=128)
-def _belgian_holidays(year: int) -> frozenset[dt.date]:
-    """Built once per year. `holidays` is imported on first use: it loads every country's
-    rules, which start-up need not wait for."""
-    import holidays
+def _easter_sunday(year: int) -> dt.date:
+    """Western (Gregorian) Easter: the anonymous algorithm of Meeus, Jones and Butcher."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * weekday) // 433
+    month = (h + weekday - 7 * m + 90) // 25
+    return dt.date(year, month, (h + weekday - 7 * m + 33 * month + 19) % 32)
 
-    return frozenset(holidays.country_holidays("BE", years=year))
+
+@lru_cache(maxsize=128)
+def belgian_holidays(year: int) -> frozenset[dt.date]:
+    """Belgium's public holidays (the ten statutory days of 1974, with Easter and Whit Sunday),
+    built once per year.
+
+    Written out here rather than taken from `holidays` at run time: that package loads the rules
+    of every country, some twenty megabytes the bot would carry for one country's twelve days.
+    The tests hold this table to `holidays` year by year.
+    """
+    easter = _easter_sunday(year)
+    fixed = [(1, 1), (5, 1), (7, 21), (8, 15), (11, 1), (11, 11), (12, 25)]
+    moving = [0, 1, 39, 49, 50]  # Easter, Easter Monday, Ascension, Whit Sunday and Monday
+    return frozenset(
+        [dt.date(year, month, day) for month, day in fixed]
+        + [easter + dt.timedelta(days=offset) for offset in moving]
+    )
 
 
 def to_utc(moment: dt.datetime) -> dt.datetime:
@@ -78,7 +100,7 @@ def is_working_day(day: dt.date, rules: CalendarRules) -> bool:
     """Not a weekend, a Belgian public holiday or one of the cluster's extra days off."""
     return (
         day.weekday() < 5
-        and day not in _belgian_holidays(day.year)
+        and day not in belgian_holidays(day.year)
         and (day.month, day.day) not in rules.extra_days_off
     )
 
