@@ -249,7 +249,9 @@ async def arrive(
     row = (
         await session.exec(
             select(Cluster, Member)
-            .outerjoin(Member, and_(Member.cluster_id == Cluster.id, Member.user_id == user_id))
+            .outerjoin(
+                Member, and_(col(Member.cluster_id) == Cluster.id, col(Member.user_id) == user_id)
+            )
             .where(Cluster.chat_id == chat_id)
         )
     ).first()
