@@ -1,4 +1,6 @@
 # The two everyday commands: `make run` (the bot, SQLite by default) and `make test`.
+# Without TELEGRAM_BOT_TOKEN (environment or .env) `make run` starts the sandbox: the same bot
+# against a built-in Telegram with a browser chat; `klimaatbot run` itself never does that.
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -12,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/klimaatbot run
+	$(BIN)/klimaatbot run --sandbox-if-no-token
 
 test: $(STAMP)
 	$(BIN)/pytest -q

@@ -1,10 +1,16 @@
-"""`klimaatbot run` and `klimaatbot db upgrade`: operator-facing, one clear line on failure."""
+"""`klimaatbot run`, `klimaatbot sandbox` and `klimaatbot db upgrade`: one clear line on failure.
+
+`run` never starts a sandbox by itself: only `--sandbox-if-no-token` (what `make run` passes)
+or `klimaatbot sandbox` do, so a production process without its token stops instead.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +25,8 @@ from bot.config import ConfigError, Settings
 from models.db import DatabaseUrlError, async_url
 from models.migrate import is_current, new_revision, upgrade
 
+DEFAULT_PORT = 8080
+SANDBOX_DATABASE = Path("klimaatbot-sandbox.db")
 # Everything the handlers listen to; Telegram sends nothing else.
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
@@ -28,7 +36,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="klimaatbot", description="Klimaatbot for climate clusters"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="bring the database up to date and run the bot")
+    run = sub.add_parser("run", help="bring the database up to date and run the bot")
+    run.add_argument(
+        "--sandbox-if-no-token",
+        action="store_true",
+        help="without TELEGRAM_BOT_TOKEN, start the sandbox instead of stopping",
+    )
+    run.add_argument("--port", type=int, default=DEFAULT_PORT, help="the sandbox's page port")
+    sandbox = sub.add_parser(
+        "sandbox", help="the bot against a built-in Telegram, with a browser chat (no token)"
+    )
+    sandbox.add_argument("--port", type=int, default=DEFAULT_PORT, help="port on 127.0.0.1")
+    sandbox.add_argument("--empty", action="store_true", help="no demo cluster, nobody spoke")
+    sandbox.add_argument(
+        "--database",
+        type=Path,
+        default=SANDBOX_DATABASE,
+        help="the sandbox's own SQLite file, made anew at every start",
+    )
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="bring the database schema up to date")
@@ -47,6 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.db_command == "revision":
                 new_revision(settings.database_url, args.message)
             return 0
+        if args.command == "sandbox":
+            return _sandbox(settings, args.port, empty=args.empty, database=args.database)
+        if not settings.token and args.sandbox_if_no_token:
+            return _sandbox(
+                settings, args.port, empty=False, database=Path("klimaatbot-sandbox.db")
+            )
         return _run(settings)
     except (ConfigError, DatabaseUrlError, _Unusable) as exc:
         print(f"klimaatbot: {exc}", file=sys.stderr)
@@ -84,6 +115,43 @@ def _run(settings: Settings) -> int:
     except NetworkError as exc:
         raise _Unusable(f"cannot reach the Telegram Bot API: {exc}") from exc
     return 0
+
+
+def _sandbox(settings: Settings, port: int, *, empty: bool, database: Path) -> int:
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"--port {port} is not a port number")
+    if not database.resolve().parent.is_dir():
+        raise _Unusable(f"cannot make the sandbox database {database}: no such folder")
+    try:
+        asyncio.run(_serve_sandbox(settings, port, empty=empty, database=database))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        raise _Unusable(
+            f"cannot serve the sandbox on 127.0.0.1:{port} ({exc.strerror or exc}); "
+            f"choose another port with --port"
+        ) from exc
+    return 0
+
+
+async def _serve_sandbox(settings: Settings, port: int, *, empty: bool, database: Path) -> None:
+    from bot.sandbox.sandbox import Sandbox
+
+    sandbox = Sandbox(database=database, port=port, empty=empty, base=settings)
+    url = await sandbox.start()
+    logging.getLogger("klimaatbot").info(
+        "SANDBOX: the bot runs against a built-in Telegram, not the real one. Open %s to chat "
+        "as the demo cluster's people. To go live, put TELEGRAM_BOT_TOKEN=<token from "
+        "@BotFather> in .env and run `make run` again.",
+        url,
+    )
+    stopping = asyncio.Event()
+    with contextlib.suppress(NotImplementedError):  # no signals to handle on some platforms
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
+    try:
+        await stopping.wait()
+    finally:
+        await sandbox.stop()
 
 
 async def _check_telegram(settings: Settings) -> None:

@@ -27,7 +27,7 @@ from handlers.arguments import (
 from handlers.dates import DateParseError
 from handlers.i18n import Html
 from handlers.menu import spec
-from handlers.render import long_date, long_datetime, mention, plain_name
+from handlers.render import long_datetime, long_due, mention, plain_name
 from handlers.runtime import App
 from handlers.topics import topic_theme
 from handlers.turn import Turn, command
@@ -40,7 +40,6 @@ from models.agreements import (
     Register,
     Scope,
     is_overdue,
-    local_today,
 )
 from models.audit import AuditEvent
 from models.clusters import Member, Municipality, Role, fold, match_municipality
@@ -89,7 +88,7 @@ async def _record(
         args = parse_arguments(
             text, now=turn.local_now, mentions=mentions, owner=task, due=task, action=True
         )
-        resolved = await resolve_arguments(turn, args)
+        resolved = await resolve_arguments(turn, args, many_places=True)
     except (DateParseError, DomainError) as error:
         raise explained(turn, error, example) from None
     body = args.text
@@ -97,40 +96,59 @@ async def _record(
         captured = (source.text or source.caption or "").strip()
         body = f"{captured} — {body}" if captured and body else captured or body
     due = resolved.due_date
-    if due is not None and due < local_today(cluster, turn.now):
+    due_time = args.when.time if args.when is not None else None
+    if due is not None and _is_past(turn, due, due_time):
         raise explained(
-            turn, DomainError("agreement.due_in_past", date=long_date(due, turn.lang)), example
+            turn,
+            DomainError("agreement.due_in_past", date=long_due(due, due_time, turn.lang)),
+            example,
         )
-    try:
-        agreement = await agreements.create_agreement(
-            turn.session,
-            cluster=cluster,
-            text=body,
-            kind=kind,
-            owner=resolved.owner,
-            municipality=resolved.municipalities[0] if resolved.municipalities else None,
-            due_date=due,
-            action=resolved.action,
-            theme=resolved.theme or await topic_theme(turn),
-            by=turn.require_member(),
-            now=turn.now,
-            source_message_id=source.message_id if source is not None else None,
-            thread_id=turn.thread_id,
+    # A joint agreement (`#Kortenberg #Herent`) is one agreement per municipality, numbered
+    # one after the other: each is done, postponed and nudged on its own.
+    places: list[Municipality | None] = list(resolved.municipalities) or [None]
+    recorded: list[tuple[Agreement, Municipality | None]] = []
+    for place in places:
+        try:
+            agreement = await agreements.create_agreement(
+                turn.session,
+                cluster=cluster,
+                text=body,
+                kind=kind,
+                owner=resolved.owner,
+                municipality=place,
+                due_date=due,
+                due_time=due_time if due is not None else None,
+                action=resolved.action,
+                theme=resolved.theme or await topic_theme(turn),
+                by=turn.require_member(),
+                now=turn.now,
+                source_message_id=source.message_id if source is not None else None,
+                thread_id=turn.thread_id,
+            )
+        except DomainError as error:
+            raise explained(turn, error, example) from None
+        await replan_agreement(
+            turn.session, cluster=cluster, agreement=agreement, now=turn.now, new=True
         )
-    except DomainError as error:
-        raise explained(turn, error, example) from None
-    await replan_agreement(
-        turn.session, cluster=cluster, agreement=agreement, now=turn.now, new=True
-    )
-    owner = resolved.owner
-    municipality = resolved.municipalities[0] if resolved.municipalities else None
-    if municipality is None and agreement.municipality_id is not None:
-        municipality = await turn.session.get(Municipality, agreement.municipality_id)
-    await turn.reply(
-        _card(
-            turn, agreement, owner, municipality, resolved.action, heading="recorded", notify=True
-        )
-    )
+        if place is None and agreement.municipality_id is not None:
+            place = await turn.session.get(Municipality, agreement.municipality_id)
+        recorded.append((agreement, place))
+    cards = [
+        _card(turn, agreement, resolved.owner, place, resolved.action, heading="recorded",
+              notify=index == 0)
+        for index, (agreement, place) in enumerate(recorded)
+    ]  # fmt: skip
+    if len(recorded) > 1:
+        numbers = ", ".join(str(agreement.number) for agreement, _ in recorded)
+        names = ", ".join(place.name for _, place in recorded if place is not None)
+        cards.insert(0, turn.t("agreement.joint", numbers=numbers, names=names))
+    await turn.reply("\n\n".join(cards))
+
+
+def _is_past(turn: Turn, day: dt.date, time: dt.time | None) -> bool:
+    """Before today, or today at an hour that has gone by."""
+    now = turn.local_now
+    return day < now.date() or (day == now.date() and time is not None and time <= now.time())
 
 
 def _captured(message: Message) -> Message | None:
@@ -170,7 +188,8 @@ def _card(
     elif not decision:
         lines.append(turn.t("agreement.no_municipality"))
     if agreement.due_date is not None:
-        lines.append(turn.t("agreement.due", date=long_date(agreement.due_date, turn.lang)))
+        due = long_due(agreement.due_date, agreement.due_time, turn.lang)
+        lines.append(turn.t("agreement.due", date=due))
     elif not decision:
         lines.append(turn.t("agreement.no_due"))
     if action is not None:
@@ -209,8 +228,8 @@ def _history_line(turn: Turn, event: AuditEvent, members: dict[int, Member]) -> 
     when = long_datetime(event.at, turn.lang, turn.tz)
     params: dict[str, Any] = {"when": when, "who": who}
     if event.action == "postponed":
-        params["old"] = _date_or_none(turn, (event.before or {}).get("due_date"))
-        params["new"] = _date_or_none(turn, (event.after or {}).get("due_date"))
+        params["old"] = _date_or_none(turn, event.before or {})
+        params["new"] = _date_or_none(turn, event.after or {})
     key = f"agreement.event.{event.action}"
     return turn.t(key if key in _EVENTS else "agreement.event.changed", **params)
 
@@ -218,10 +237,12 @@ def _history_line(turn: Turn, event: AuditEvent, members: dict[int, Member]) -> 
 _EVENTS = {f"agreement.event.{name}" for name in ("created", "done", "postponed", "cancelled")}
 
 
-def _date_or_none(turn: Turn, value: Any) -> str:
-    if not value:
+def _date_or_none(turn: Turn, snapshot: dict[str, Any]) -> str:
+    day, time = snapshot.get("due_date"), snapshot.get("due_time")
+    if not day:
         return turn.t("agreement.no_date")
-    return long_date(dt.date.fromisoformat(str(value)), turn.lang)
+    clock = dt.time.fromisoformat(str(time)) if time else None
+    return long_due(dt.date.fromisoformat(str(day)), clock, turn.lang)
 
 
 # --- the register ---------------------------------------------------------------------------
@@ -345,7 +366,7 @@ def _register_line(turn: Turn, agreement: Agreement, register: Register) -> str:
     if owner is not None:
         details.append(plain_name(owner, turn.t("agreement.someone")))
     if agreement.due_date is not None:
-        details.append(long_date(agreement.due_date, turn.lang))
+        details.append(long_due(agreement.due_date, agreement.due_time, turn.lang))
     params: dict[str, Any] = {
         "number": agreement.number,
         "text": text,
@@ -414,14 +435,14 @@ async def postpone(turn: Turn) -> None:
         when = read_due_date(parts[1] if len(parts) > 1 else "", now=turn.local_now)
     except DateParseError as error:
         raise explained(turn, error, "agreement.postpone_example") from None
-    if when.date < local_today(cluster, turn.now):
+    if _is_past(turn, when.date, when.time):
         raise explained(
             turn,
-            DomainError("agreement.due_in_past", date=long_date(when.date, turn.lang)),
+            DomainError("agreement.due_in_past", date=long_due(when.date, when.time, turn.lang)),
             "agreement.postpone_example",
         )
     before = await agreements.get_agreement(turn.session, cluster=cluster, number=number)
-    old = before.due_date
+    old, old_time = before.due_date, before.due_time
     agreement = await permitted(
         turn,
         lambda role: agreements.postpone(
@@ -429,13 +450,14 @@ async def postpone(turn: Turn) -> None:
             cluster=cluster,
             number=number,
             due_date=when.date,
+            due_time=when.time,
             by=member,
             role=role,
             now=turn.now,
         ),
     )
     await replan_agreement(turn.session, cluster=cluster, agreement=agreement, now=turn.now)
-    new = long_date(when.date, turn.lang)
+    new = long_due(when.date, agreement.due_time, turn.lang)
     if old is None:
         await turn.say("agreement.dated", number=number, text=agreement.text, new=new)
     else:
@@ -443,7 +465,7 @@ async def postpone(turn: Turn) -> None:
             "agreement.postponed",
             number=number,
             text=agreement.text,
-            old=long_date(old, turn.lang),
+            old=long_due(old, old_time, turn.lang),
             new=new,
         )
 

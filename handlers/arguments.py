@@ -6,9 +6,11 @@ cluster (members, municipalities, actions). A hashtag that is a theme word is a 
 hashtag a municipality, matched case-, accent- and punctuation-insensitively so `#OudHeverlee`
 and `#Oud_Heverlee` both find Oud-Heverlee.
 
-`tegen` is also an ordinary Dutch word (`campagne tegen zwerfvuil`, `klimaatneutraal tegen
-2030`): what follows it is read as a due date only when it reads as one, or when it clearly
-tries to (`tegen 31/2`, `tegen di 17/3` on a Wednesday), which is then refused with the reason.
+The due date follows a deadline word (`tegen`, `ten laatste`, `uiterlijk`, `by`, `avant le`,
+…) or the owner. Several of those words are also ordinary prose (`campagne tegen zwerfvuil`,
+`klimaatneutraal tegen 2030`, `cut emissions by 20%`), so `_take_due_date` applies the rule the
+README's "Dates" section writes down: what follows the last marker that asks for a date reads as
+one, or the line is refused with what was not read; nothing is dropped in silence.
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from typing import Any
 
 from telegram import Message, MessageEntity, User
 
-from handlers.dates import DateParseError, When, parse_when, split_leading_when
+from handlers.dates import (
+    DateParseError,
+    When,
+    has_date_word,
+    parse_when,
+    split_leading_when,
+    starts_like_a_date,
+)
 from handlers.i18n import Html
 from handlers.turn import Turn
 from models import clusters
@@ -116,7 +125,7 @@ class Arguments:
 
 
 _ACTION = r"(?<!\S)(?:actie|action)\s+(?:nr\.?\s*|#)?(?P<action>\d{1,9})(?![\w/.:-])"
-_MENTION = r"(?<![\w@.])@(?P<user>[A-Za-z][A-Za-z0-9_]{2,31})\b"
+_MENTION = r"(?<![\w@.])@(?P<user>[A-Za-z][A-Za-z0-9_]{1,31})\b"
 _HASHTAG = r"(?<![\w#&])#(?P<tag>[^\W\d][\w-]*)"
 _MARKERS = {
     (owner, action): re.compile(
@@ -130,9 +139,18 @@ _MARKERS = {
     for owner in (False, True)
     for action in (False, True)
 }
-_DUE = re.compile(r"(?<!\S)(?:tegen|by)\s+", re.IGNORECASE)
-# A word that can only be meant as a date: `19/3`, `2027-03-19`, `19.3.27`.
-_DATE_SHAPED = re.compile(r"\d{1,4}[/.-]\d")
+# Deadline words, longest first. `strong` ones only ever introduce a date; `asking` ones do
+# after the owner (`@an tegen …`) and are prose before it or without one unless a date word
+# follows; `weak` ones are prose unless a date word follows (`voor de sporthal`).
+_DEADLINE = re.compile(
+    r"""(?<![\w'’])(?:
+        (?P<strong>tegen\s+ten\s+laatste|ten\s+laatste|uiterlijk|deadline|no\s+later\s+than
+            |d['’]ici|au\s+plus\s+tard)
+        |(?P<asking>tegen|by|pour|avant)
+        |(?P<weak>v[oó][oó]r|before|due|le(?=\s+(?:lundi|mardi|mercredi|jeudi|vendredi)\b))
+    )(?![\w'’-])(?P<article>[ \t]+(?:le|la)(?=[ \t]))?[ \t]*:?""",
+    re.IGNORECASE | re.VERBOSE,
+)
 
 
 def parse_arguments(
@@ -151,10 +169,12 @@ def parse_arguments(
     """
     args = Arguments(text="")
     spans: list[tuple[int, int]] = []
+    owners: list[int] = []  # where each owner mention ends
     if owner:
         for mention in sorted(mentions, key=lambda m: m.start):
             args.users.append(mention.user)
             spans.append((mention.start, mention.end))
+            owners.append(mention.end)
     for found in _MARKERS[(owner, action)].finditer(text):
         if any(start < found.end() and found.start() < end for start, end in spans):
             continue
@@ -163,6 +183,7 @@ def parse_arguments(
             args.action_number = int(groups["action"])
         elif groups.get("user") is not None:
             args.usernames.append("@" + groups["user"])
+            owners.append(found.end())
         else:
             tag = groups["tag"].rstrip("-")
             theme = theme_of(tag)
@@ -171,10 +192,9 @@ def parse_arguments(
             else:
                 args.places.append(tag)
         spans.append(found.span())
-    pieces = _between(text, spans)
     if due:
-        pieces = _take_due_date(pieces, args, now)
-    args.text = _join(pieces)
+        text, spans = _take_due_date(text, spans, owners, args, now)
+    args.text = _join(_between(text, spans))
     return args
 
 
@@ -188,30 +208,82 @@ def _between(text: str, spans: list[tuple[int, int]]) -> list[str]:
     return pieces
 
 
-def _take_due_date(pieces: list[str], args: Arguments, now: dt.datetime) -> list[str]:
-    """The last `tegen DATUM` that reads as a date is the due date; it leaves the text."""
-    found: tuple[int, int, int, When] | None = None
-    for index, piece in enumerate(pieces):
-        for keyword in _DUE.finditer(piece):
-            rest = piece[keyword.end() :]
-            if not rest.strip():
+@dataclass(frozen=True)
+class _Candidate:
+    """A place in the line where a due date may follow: a deadline word, or the owner."""
+
+    start: int  # where the marker starts (the owner: where the mention ends)
+    rest: int  # where the words after it start
+    end: int  # where the piece they stand in ends (the next marker or the end of the line)
+    must: bool  # whatever follows must be a date
+    owner: bool = False
+
+
+def _take_due_date(
+    text: str,
+    spans: list[tuple[int, int]],
+    owners: list[int],
+    args: Arguments,
+    now: dt.datetime,
+) -> tuple[str, list[tuple[int, int]]]:
+    """The due date, read after the last marker that asks for one; it leaves the text.
+
+    The rule (README, "Dates"): the last deadline word of the line wins; after a strong one
+    (`ten laatste`, `uiterlijk`, `deadline`, `no later than`, `d'ici`, `au plus tard`), and after
+    `tegen`/`by`/`pour`/`avant` once the owner has been named, the words must read as a date or
+    the line is refused. Elsewhere those words and `voor`/`before`/`due` are prose unless a
+    date word follows (`campagne tegen zwerfvuil`, `cut emissions by 20%`). Right after the
+    owner, a date is read when one follows (`@an vrijdag`). What follows a date that was read
+    may not be the unread rest of it (`tegen 18/3 om kwart voor vier`).
+    """
+    last_owner = max(owners, default=None)
+    candidates: list[_Candidate] = []
+    for found in _DEADLINE.finditer(text):
+        if any(start < found.end() and found.start() < end for start, end in spans):
+            continue
+        groups = found.groupdict()
+        strength = next(name for name in ("strong", "asking", "weak") if groups[name])
+        after_owner = last_owner is not None and found.start() >= last_owner
+        must = strength == "strong" or (strength == "asking" and after_owner)
+        # `avant le`, `d'ici le`: the article stays with the date (`le 15`, `le jeudi 6 mai`).
+        after = found.start("article") if groups["article"] else found.end()
+        candidates.append(_Candidate(found.start(), after, _piece_end(after, spans, text), must))
+    for end in owners:
+        candidates.append(_Candidate(end, end, _piece_end(end, spans, text), False, owner=True))
+    candidates.sort(key=lambda candidate: candidate.start)
+    for candidate in reversed(candidates):
+        rest = text[candidate.rest : candidate.end]
+        if not candidate.must and not has_date_word(rest):
+            continue
+        if not rest.strip():
+            if candidate.owner:
                 continue
-            try:
-                when, remaining = split_leading_when(rest, now=now)
-            except DateParseError as error:
-                if error.key == "date.unreadable" and not _DATE_SHAPED.match(rest.lstrip()):
-                    continue
-                if error.key == "date.unreadable":
-                    raise DateParseError("date.unreadable", text=rest.split()[0]) from None
-                raise
-            end = keyword.end() + len(rest.rstrip()) - len(remaining)
-            found = (index, keyword.start(), end, when)
-    if found is None:
-        return pieces
-    index, start, end, when = found
-    args.when = when
-    piece = pieces[index]
-    return [*pieces[:index], piece[:start], piece[end:], *pieces[index + 1 :]]
+            raise DateParseError("date.missing", marker=text[candidate.start : candidate.rest])
+        try:
+            when, remaining = split_leading_when(rest, now=now)
+        except DateParseError as error:
+            if candidate.owner and error.key == "date.unreadable":
+                continue
+            if error.key == "date.unreadable":
+                raise DateParseError("date.unreadable", text=_shown(rest)) from None
+            raise
+        if starts_like_a_date(remaining):
+            raise DateParseError("date.unreadable", text=_shown(remaining))
+        args.when = when
+        date_end = candidate.rest + len(rest.rstrip()) - len(remaining)
+        start = candidate.start if not candidate.owner else candidate.rest
+        return text, sorted([*spans, (start, date_end)])
+    return text, spans
+
+
+def _piece_end(position: int, spans: list[tuple[int, int]], text: str) -> int:
+    """Where the text that starts at `position` meets the next marker (or ends)."""
+    return min((start for start, _ in spans if start >= position), default=len(text))
+
+
+def _shown(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= 40 else line[:39] + "…"
 
 
 def _join(pieces: list[str]) -> str:
@@ -333,7 +405,16 @@ def explained(turn: Turn, error: Exception, example_key: str, **example: Any) ->
     )
 
 
+_LEADING_DEADLINE = re.compile(
+    r"^(?:tegen\s+ten\s+laatste|ten\s+laatste|uiterlijk|deadline:?|no\s+later\s+than|"
+    r"d['’]ici|au\s+plus\s+tard|tegen|naar|tot|op|by|to|until|on|pour|avant|due|"
+    r"v[oó][oó]r(?!\s+(?:de|het)\b)|before(?!\s+the\b))\s+",
+    re.IGNORECASE,
+)
+
+
 def read_due_date(text: str, *, now: dt.datetime) -> When:
-    """The whole of `text` as a date, an optional `tegen`/`naar`/`to` in front."""
-    stripped = re.sub(r"^(?:tegen|naar|tot|op|by|to|until|on)\s+", "", text.strip(), flags=re.I)
+    """The whole of `text` as a date, an optional deadline word (`tegen`, `uiterlijk`, `naar`,
+    `to`, `d'ici`) in front; `voor de paasvakantie` keeps its `voor`."""
+    stripped = _LEADING_DEADLINE.sub("", text.strip())
     return parse_when(stripped, now=now)

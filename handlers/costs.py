@@ -6,6 +6,7 @@ here the arguments are read and the shares written the Belgian way.
 
 from __future__ import annotations
 
+from handlers.i18n import Html
 from handlers.render import euro
 from handlers.runtime import App
 from handlers.turn import Turn, command
@@ -80,14 +81,14 @@ async def costs(turn: Turn) -> None:
     ]
     if weighted:
         lines.append(
-            turn.t(
+            turn.tn(
                 "costs.by_inhabitants",
-                count=len(shares),
-                inhabitants=_number(sum(inhabitants.values())),
+                len(shares),
+                inhabitants=_inhabitants(turn, sum(inhabitants.values())),
             )
         )
     else:
-        lines.append(turn.t("costs.equal", count=len(shares)))
+        lines.append(turn.tn("costs.equal", len(shares)))
     lines.append("")
     for share in shares:
         lines.append(_share_line(turn, share, inhabitants))
@@ -111,7 +112,7 @@ def _share_line(turn: Turn, share: Share, inhabitants: dict[str, int]) -> str:
         return turn.t(
             "costs.line_weighted",
             name=share.municipality,
-            inhabitants=_number(count),
+            inhabitants=_inhabitants(turn, count),
             percent=_percent(count, sum(inhabitants.values()), lang),
             excl=euro(share.excl_cents, lang),
             incl=euro(share.incl_cents, lang),
@@ -122,6 +123,10 @@ def _share_line(turn: Turn, share: Share, inhabitants: dict[str, int]) -> str:
         excl=euro(share.excl_cents, lang),
         incl=euro(share.incl_cents, lang),
     )
+
+
+def _inhabitants(turn: Turn, count: int) -> Html:
+    return turn.tn("count.inhabitants", count, count=_number(count))
 
 
 def register(app: App) -> None:

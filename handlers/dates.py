@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +30,8 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from handlers.i18n import MessageKey, t
+from scheduler import school_holidays
+from scheduler.school_holidays import SchoolHoliday
 
 __all__ = ["DateParseError", "When", "parse_when", "split_leading_when"]
 
@@ -49,9 +52,7 @@ class DateParseError(ValueError):
     def localized_params(self, lang: str) -> dict[str, str | int]:
         """`params` with the weekday keys replaced by their names in `lang` (nl, en or fr)."""
         return {
-            name: str(t(lang, value))
-            if name in _WEEKDAY_PARAMS and isinstance(value, str)
-            else value
+            name: str(t(lang, value)) if name in _KEY_PARAMS and isinstance(value, str) else value
             for name, value in self.params.items()
         }
 
@@ -102,6 +103,7 @@ def parse_when(text: str, *, now: dt.datetime) -> When:
             if time_words and clock is None:
                 continue
             return _when(resolve_date, clock, now)
+        _refuse_vague(words, text)
     raise DateParseError("date.unreadable", text=_shown(text))
 
 
@@ -125,7 +127,68 @@ def split_leading_when(text: str, *, now: dt.datetime) -> tuple[When, str]:
                 raise
             continue
         return when, text[end:].strip()
+    words = _words(text)
+    for count in range(min(len(words), 3), 0, -1):
+        _refuse_vague(words[:count], " ".join(span.group() for span in spans[:count]))
     raise DateParseError("date.unreadable", text=_shown(spans[0].group()))
+
+
+def starts_like_a_date(text: str) -> bool:
+    """Whether `text` begins with a word that only a date or time would use: what is left after
+    a date that was read must not be the unread rest of it (`om kwart voor vier`)."""
+    words = _words(text)
+    return bool(words) and (
+        words[0] in _TIME_LEAD - {"de", "the", "du", "le", "-"} or is_date_word(words[0])
+    )
+
+
+def has_date_word(text: str) -> bool:
+    """Whether `text` starts (within its first three words) with the date vocabulary: a
+    weekday, a month, `morgen`, `19/3`, `14u`, `15de`, `paasvakantie`, `binnenkort`, `volgende
+    week`, `over 2 weken`, `de zomer`. A bare number or year is none (`by 20%`, `tegen 2030`),
+    and neither are words that are mostly prose (`de dag van de natuur`, `de week van de
+    mobiliteit`, `een koele zomer`)."""
+    words = _words(text)[:3]
+    if any(is_date_word(word) for word in words):
+        return True
+    pairs = set(itertools.pairwise(words))
+    return (
+        bool(pairs & _DATE_PAIRS)
+        or any(
+            first in _PAIR_LEADS and second in _WEEK_WORDS | _MONTH_WORDS for first, second in pairs
+        )
+        or (len(words) == 3 and words[0] in _IN and words[2] in _UNITS)
+        or words[:1] == ["ete"]
+    )
+
+
+def is_date_word(word: str) -> bool:
+    """One folded word that only a date or time would use (see `has_date_word`)."""
+    return (
+        word in _WEEKDAYS
+        or word in _MONTHS
+        or (word in _RELATIVE_DAYS and word != "hier")
+        or (word in _HOLIDAYS and word not in ("zomer", "verlof", "ete"))
+        or word in _PERIODS
+        or word in _VAGUE
+        or bool(_NTH.fullmatch(word))
+        or bool(_DATE_SHAPED.match(word))
+        or _clock(word, after_lead=False) is not None
+    )
+
+
+def _refuse_vague(words: list[str], text: str) -> None:
+    """A deadline that names no day (`binnenkort`, `volgend jaar`, `tegen 2030`) is refused
+    with the closest forms that are read."""
+    core = words[1:] if len(words) > 1 and words[0] in _DATE_LEAD | _BEFORE else words
+    phrase = " ".join(core)
+    kind = _VAGUE.get(phrase)
+    if kind is None and len(core) == 1 and _YEAR.fullmatch(core[0]):
+        kind = "year"
+    if kind is not None:
+        raise DateParseError(
+            "date.vague", text=_shown(text), forms=MessageKey(f"date.closest.{kind}")
+        )
 
 
 # --- Vocabulary -------------------------------------------------------------------------------
@@ -213,9 +276,13 @@ _RELATIVE_DAYS = {
     **{"vandaag": 0, "morgen": 1, "overmorgen": 2},
     **{"today": 0, "tomorrow": 1},
     **{"aujourd'hui": 0, "demain": 1, "apres-demain": 2},
+    # The past is read too, so that the refusal can name the day it means.
+    **{"gisteren": -1, "eergisteren": -2, "yesterday": -1, "hier": -1, "avant-hier": -2},
 }
 _NEXT = {"volgende", "komende", "eerstvolgende", "next", "prochain", "prochaine"}
 _THIS = {"deze", "dit", "this", "ce", "cette"}
+_PREVIOUS = {"vorige", "vorig", "afgelopen", "last", "previous", "dernier", "derniere"}
+_PREVIOUS |= {"passe", "passee"}
 _IN = {"over", "binnen", "in", "dans"}  # `binnen 2 weken` is Flemish for "in 2 weeks"
 _COUNTS = {
     **{"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8},
@@ -242,7 +309,38 @@ _EDGES = {
     **dict.fromkeys(["eind", "einde", "end", "fin"], _LAST),
 }
 _EDGE_FILLERS = {"of", "van", "the", "de", "du", "la"}
-_DATE_LEAD = {"op", "on", "le", "la"}  # `op dinsdag`, `on Tuesday`, `le 16 mars`
+_DATE_LEAD = {"op", "on", "le", "la", "the"}  # `op dinsdag`, `on Tuesday`, `le 16 mars`
+# `eind volgende week` is its Friday, `begin volgende week` its Monday.
+_WEEK_EDGES = {**dict.fromkeys(["begin", "start", "beginning", "debut"], 0)}
+_WEEK_EDGES |= {**dict.fromkeys(["midden", "mid", "mi", "half"], 2)}
+_WEEK_EDGES |= {**dict.fromkeys(["eind", "einde", "end", "fin"], 4)}
+# `de 15de`, `the 15th`, `le 15`: the next such day of a month.
+_NTH_LEAD = {"de", "the", "le"}
+_NTH = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th|ste|de|e|er|eme)", re.ASCII)
+# Flemish school holidays; bare names mean "before" (as a deadline), `na`/`after`/`apres` after.
+_HOLIDAYS = {
+    **dict.fromkeys(["herfstvakantie", "herfstverlof", "allerheiligenvakantie"], "autumn"),
+    **dict.fromkeys(["kerstvakantie", "kerstverlof"], "christmas"),
+    **dict.fromkeys(["krokusvakantie", "krokusverlof", "carnavalsvakantie"], "carnival"),
+    **dict.fromkeys(["paasvakantie", "paasverlof"], "easter"),
+    **dict.fromkeys(["zomervakantie", "zomerverlof", "zomer", "verlof", "ete"], "summer"),
+}
+_AFTER = {"na", "after", "apres"}
+_BEFORE = {"voor", "before", "avant", "tegen", "by", "pour"}
+_HOLIDAY_ARTICLES = {"de", "het", "the", "les", "la", "le"}
+# What cannot be pinned down to a day, and which closest forms the refusal offers.
+_VAGUE = {
+    **dict.fromkeys(["binnenkort", "asap", "zsm", "soon", "bientot"], "soon"),
+    **dict.fromkeys(["deze week", "this week", "cette semaine"], "week"),
+    **dict.fromkeys(["volgend jaar", "next year", "l'annee prochaine", "annee prochaine"], "year"),
+    **dict.fromkeys(["in de zomer", "deze zomer", "this summer", "cet ete", "en ete"], "summer"),
+    **dict.fromkeys(["het najaar", "najaar", "het voorjaar", "voorjaar", "autumn"], "season"),
+    **dict.fromkeys(["spring", "automne", "printemps", "in het najaar"], "season"),
+}
+
+# Two words that together can only be a date (`de zomer`, `volgende week`); alone each is prose.
+_DATE_PAIRS = {("de", "zomer"), ("het", "verlof"), ("the", "summer")}
+_PAIR_LEADS = _NEXT | _THIS | _PREVIOUS | set(_EDGES)
 
 # Parts of the day, with the hour they stand for.
 _PERIODS = {
@@ -262,6 +360,41 @@ _PHRASES = {
     "the day after tomorrow": "overmorgen",
     "day after tomorrow": "overmorgen",
     "apres demain": "apres-demain",
+    "avant hier": "avant-hier",
+    "the day before yesterday": "eergisteren",
+    "day before yesterday": "eergisteren",
+    "zo snel mogelijk": "zsm",
+    "as soon as possible": "asap",
+    "des que possible": "bientot",
+    "grote vakantie": "zomervakantie",
+    "easter holidays": "paasvakantie",
+    "easter holiday": "paasvakantie",
+    "easter break": "paasvakantie",
+    "christmas holidays": "kerstvakantie",
+    "christmas holiday": "kerstvakantie",
+    "christmas break": "kerstvakantie",
+    "summer holidays": "zomervakantie",
+    "summer holiday": "zomervakantie",
+    "summer break": "zomervakantie",
+    "autumn holidays": "herfstvakantie",
+    "autumn half-term": "herfstvakantie",
+    "autumn break": "herfstvakantie",
+    "carnival holidays": "krokusvakantie",
+    "carnival break": "krokusvakantie",
+    "vacances de paques": "paasvakantie",
+    "vacances de printemps": "paasvakantie",
+    "conge de printemps": "paasvakantie",
+    "vacances de noel": "kerstvakantie",
+    "vacances d'hiver": "kerstvakantie",
+    "conge d'hiver": "kerstvakantie",
+    "vacances d'ete": "zomervakantie",
+    "grandes vacances": "zomervakantie",
+    "vacances de toussaint": "herfstvakantie",
+    "conge de toussaint": "herfstvakantie",
+    "conge d'automne": "herfstvakantie",
+    "vacances de carnaval": "krokusvakantie",
+    "conge de carnaval": "krokusvakantie",
+    "conge de detente": "krokusvakantie",
     "vanochtend": "vandaag ochtend",
     "vanmorgen": "vandaag ochtend",
     "vanvoormiddag": "vandaag voormiddag",
@@ -298,10 +431,17 @@ _WEEKDAY_KEYS = tuple(
     MessageKey(f"date.weekday.{name}")
     for name in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 )
-_WEEKDAY_PARAMS = {"given_weekday", "actual_weekday"}
+_KEY_PARAMS = {"given_weekday", "actual_weekday", "forms"}
 _MAX_WORDS = 10  # the longest expression, `dinsdag 16 maart 2027 om 8u30 's avonds`, has 7
 
+# Emoji, symbols and invisible format characters (`✅`, `📅`, a zero-width joiner) are no words.
+_DROPPED = {"So", "Sk", "Cf", "Co", "Cs"}
 _CLOCK = re.compile(r"([0-9]{1,2})(?:([:.uh])([0-9]{2}))?(uur|u|h|am|pm)?", re.ASCII)
+# A word that can only be meant as a date, also when mistyped: `19/3`, `2027-03-19`, `19/3x`.
+# A span of years (`2027-2030`) is no date.
+_DATE_SHAPED = re.compile(
+    r"[0-9]{1,4}(?:/[0-9]|-[0-9]{1,2}(?![0-9])|\.[0-9]{1,2}\.[0-9])", re.ASCII
+)
 _BARE_HOUR = re.compile(r"[0-9]{1,2}", re.ASCII)
 _NUMERIC_DATE = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})(?:\2([0-9]{4}|[0-9]{2}))?", re.ASCII)
 _ISO_DATE = re.compile(r"([0-9]{4})([/.-])([0-9]{1,2})\2([0-9]{1,2})", re.ASCII)
@@ -321,7 +461,7 @@ def _words(text: str) -> list[str]:
     folded = "".join(
         char
         for char in unicodedata.normalize("NFKD", re.sub("[’‘`´]", "'", text).lower())
-        if not unicodedata.combining(char)
+        if not unicodedata.combining(char) and unicodedata.category(char) not in _DROPPED
     )
     stripped = (word.strip('.,;:!?()[]"“”«»') for word in folded.split())
     joined = " ".join(word for word in stripped if word)
@@ -420,9 +560,23 @@ _DateRule = Callable[[dt.date], dt.date]
 
 def _match_date(words: list[str]) -> _DateRule | None:
     """The rule that turns today into the day `words` name, if they have the shape of a date."""
+    nth = _nth_day(words)
+    if nth is not None:
+        return nth
     if len(words) > 1 and words[0] in _DATE_LEAD:
         words = words[1:]
-    for shape in (_relative_day, _next_weekday, _next_week, _offset, _month_edge, _calendar_date):
+    for shape in (
+        _relative_day,
+        _previous,
+        _next_weekday,
+        _next_week,
+        _week_edge,
+        _week_of,
+        _offset,
+        _month_edge,
+        _school_holiday,
+        _calendar_date,
+    ):
         rule = shape(words)
         if rule is not None:
             return rule
@@ -435,6 +589,120 @@ def _relative_day(words: list[str]) -> _DateRule | None:
         return None
     days = _RELATIVE_DAYS[words[0]]
     return lambda today: _add(today, days=days, text=words[0])
+
+
+def _previous(words: list[str]) -> _DateRule | None:
+    """`vorige week` (its Monday), `vorige maand` (its 1st), `vorige dinsdag`, `last week`,
+    `last Tuesday`, `la semaine dernière`, `le mois passé`: read so the refusal names the day."""
+    if len(words) != 2:
+        return None
+    if words[0] in _PREVIOUS:
+        core = words[1]
+    elif words[1] in _PREVIOUS:
+        core = words[0]
+    else:
+        return None
+    text = " ".join(words)
+    if core in _WEEK_WORDS:
+        return lambda today: _add(today, days=-today.weekday() - 7, text=text)
+    if core in _MONTH_WORDS:
+        return lambda today: _add(today.replace(day=1), months=-1, text=text)
+    if core in _WEEKDAYS:
+        weekday = _WEEKDAYS[core]
+        return lambda today: _add(today, days=-((today.weekday() - weekday - 1) % 7 + 1), text=text)
+    return None
+
+
+def _nth_day(words: list[str]) -> _DateRule | None:
+    """`de 15de`, `15de`, `the 15th`, `le 15`: the next 15th of a month, today included."""
+    if len(words) == 2 and words[0] in _NTH_LEAD and words[1].isascii() and words[1].isdigit():
+        day = int(words[1])
+    elif len(words) in (1, 2) and (found := _NTH.fullmatch(words[-1])):
+        if len(words) == 2 and words[0] not in _NTH_LEAD:
+            return None
+        day = int(found[1])
+    else:
+        return None
+    text = " ".join(words)
+
+    def resolve(today: dt.date) -> dt.date:
+        first = today.replace(day=1)
+        for months in range(12):
+            month = _add(first, months=months, text=text)
+            try:
+                found = month.replace(day=day)
+            except ValueError:
+                continue
+            if found >= today:
+                return found
+        raise DateParseError("date.no_such_day", text=text)
+
+    return resolve
+
+
+def _week_edge(words: list[str]) -> _DateRule | None:
+    """`eind volgende week` (its Friday), `begin volgende week` (its Monday), `midden volgende
+    week`, `eind deze week`, `eind van de week`, `end of next week`, `fin de la semaine
+    prochaine`."""
+    if len(words) < 2 or words[0] not in _WEEK_EDGES:
+        return None
+    offset = _WEEK_EDGES[words[0]]
+    rest = [word for word in words[1:] if word not in _EDGE_FILLERS]
+    text = " ".join(words)
+    core = _without_next(rest)
+    if rest[-1:] and rest[-1] in _WEEK_WORDS and (len(rest) == 1 or rest[0] in _THIS):
+        weeks = 0
+    elif len(rest) == 2 and len(core) == 1 and core[0] in _WEEK_WORDS:
+        weeks = 1
+    else:
+        return None
+    return lambda today: _add(today, days=7 * weeks - today.weekday() + offset, text=text)
+
+
+def _week_of(words: list[str]) -> _DateRule | None:
+    """`de week van 15 maart`, `the week of March 15`, `la semaine du 15 mars`: the Friday of
+    that week, since a deadline "in that week" is met by the end of its working days."""
+    if words and words[0] in {"de", "the", "la"}:
+        words = words[1:]
+    if len(words) < 3 or words[0] not in _WEEK_WORDS or words[1] not in {"van", "of", "du"}:
+        return None
+    inner = _calendar_date(words[2:])
+    if inner is None:
+        return None
+    text = " ".join(words)
+    return lambda today: _add(day := inner(today), days=4 - day.weekday(), text=text)
+
+
+def _school_holiday(words: list[str]) -> _DateRule | None:
+    """`na de paasvakantie` (the first working day after it), `voor de zomervakantie` (the last
+    working day before it), `krokusvakantie` alone (before it: a deadline), `na de zomer`, `voor
+    het verlof`, `after the Easter holidays`, `avant les vacances de Noël`; a year may follow."""
+    relation = "before"
+    if words and (words[0] in _AFTER or words[0] in _BEFORE):
+        relation = "after" if words[0] in _AFTER else "before"
+        words = words[1:]
+    if words and words[0] in _HOLIDAY_ARTICLES:
+        words = words[1:]
+    year: int | None = None
+    if len(words) == 2 and _YEAR.fullmatch(words[1]):
+        year, words = int(words[1]), words[:1]
+    if len(words) != 1 or words[0] not in _HOLIDAYS:
+        return None
+    kind = SchoolHoliday(_HOLIDAYS[words[0]])
+
+    def resolve(today: dt.date) -> dt.date:
+        try:
+            if year is not None:
+                start, end = school_holidays.holiday_in(kind, year)
+            else:
+                start, end = school_holidays.next_holiday(kind, today, started=relation == "after")
+            if relation == "after":
+                return school_holidays.after(end)
+            return school_holidays.before(start)
+        except (OverflowError, ValueError):
+            raise DateParseError("date.out_of_range", text=" ".join(words)) from None
+
+    return resolve
 
 
 def _without_next(words: list[str]) -> list[str]:

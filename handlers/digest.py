@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.i18n import Html, t
-from handlers.render import long_date, long_datetime, plain_name, short_date
+from handlers.render import long_date, long_datetime, plain_name, short_due
 from handlers.runtime import App
 from handlers.turn import Turn, command
 from models.actions import ActionStatus, list_actions
@@ -142,7 +142,7 @@ def _agreement_line(register: Register, agreement: Agreement, lang: str, *, over
     if overdue and place is not None:
         who = f"{who}, {place.name}" if who else place.name
     due = (
-        t(lang, "digest.due", date=short_date(agreement.due_date, lang))
+        t(lang, "digest.due", date=short_due(agreement.due_date, agreement.due_time, lang))
         if agreement.due_date
         else ""
     )

@@ -37,7 +37,7 @@ from models.reports import ClusterRecords, Tally
 
 AGREEMENT_COLUMNS = (
     "cluster", "number", "kind", "text", "municipality", "owner", "theme", "action",
-    "created", "due", "status", "closed", "overdue", "history",
+    "created", "due", "due_time", "status", "closed", "overdue", "history",
 )  # fmt: skip
 ACTION_COLUMNS = (
     "cluster", "number", "title", "theme", "status", "lead", "municipalities",
@@ -54,6 +54,9 @@ class Text:
 
     def __call__(self, key: str, /, **params: Any) -> str:
         return plain(self.turn.t(key, **params))
+
+    def n(self, key: str, count: int, /, **params: Any) -> str:
+        return plain(self.turn.tn(key, count, **params))
 
 
 def plain(text: str) -> str:
@@ -76,7 +79,11 @@ def _day(moment: dt.datetime | None, tz: ZoneInfo) -> str:
 
 
 # The fields whose changes the history summary spells out; ids and texts would only be noise.
-HISTORY_FIELDS = {"due_date": "export.col.due", "status": "export.col.status"}
+HISTORY_FIELDS = {
+    "due_date": "export.col.due",
+    "due_time": "export.col.due_time",
+    "status": "export.col.status",
+}
 
 
 def _history(events: Sequence[AuditEvent], text: Text, tz: ZoneInfo) -> str:
@@ -128,6 +135,7 @@ def agreements_csv(records: Sequence[ClusterRecords], text: Text, now: dt.dateti
                     f"{action.number} {action.title}" if action else "",
                     _day(agreement.created_at, tz),
                     agreement.due_date.isoformat() if agreement.due_date else "",
+                    agreement.due_time.strftime("%H:%M") if agreement.due_time else "",
                     _status(text, agreement.status),
                     _day(agreement.closed_at, tz),
                     text("export.yes") if is_overdue(agreement, today) else "",
@@ -259,8 +267,10 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
         lines.append(text("export.report.no_municipalities"))
     for municipality in active:
         extra = (
-            text(
-                "export.report.inhabitants", count=f"{municipality.inhabitants:,}".replace(",", ".")
+            text.n(
+                "export.report.inhabitants",
+                municipality.inhabitants,
+                count=f"{municipality.inhabitants:,}".replace(",", "."),
             )
             if municipality.inhabitants
             else ""
@@ -302,9 +312,9 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
     total = numbers.total
     lines += ["", f"### {text('export.report.agreements')}", ""]
     lines.append(
-        text(
+        text.n(
             "export.report.agreements_total",
-            made=total.made,
+            total.made,
             done=total.done,
             open=total.open,
             overdue=total.overdue,
@@ -381,10 +391,10 @@ def year_report(
     lines: list[str] = [
         f"# {text('export.report.title', year=now.astimezone(tz).year)}",
         "",
-        text(
+        text.n(
             "export.report.made_on",
+            len(records),
             date=long_date(now.astimezone(tz).date(), text.lang),
-            count=len(records),
         ),
         "",
     ]
@@ -429,10 +439,10 @@ async def export(turn: Turn) -> None:
     lines: list[str] = [
         turn.t(
             "export.summary",
-            clusters=len(records),
-            agreements=agreements,
-            actions=actions,
-            meetings=meetings,
+            clusters=turn.tn("count.clusters", len(records)),
+            agreements=turn.tn("count.agreements_decisions", agreements),
+            actions=turn.tn("count.actions", actions),
+            meetings=turn.tn("count.meetings", meetings),
         )
     ]
     if skipped:

@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from handlers.i18n import Html, has, t
-from handlers.render import long_date, long_datetime, plain_name
+from handlers.render import long_date, long_datetime, long_due, plain_name
 from handlers.runtime import App
 from handlers.sending import Undeliverable, send
 from handlers.turn import Turn, button, command
@@ -47,7 +47,13 @@ async def clusters_overview(turn: Turn) -> None:
     lines: list[str] = [turn.t("facilitator.overview_title", count=len(summaries))]
     quiet = sum(1 for s in summaries if s.quiet and s.cluster.is_active)
     if quiet:
-        lines.append(turn.t("facilitator.overview_quiet", count=quiet, days=reports.QUIET_DAYS))
+        lines.append(
+            turn.tn(
+                "facilitator.overview_quiet",
+                quiet,
+                days=turn.tn("count.days", reports.QUIET_DAYS),
+            )
+        )
     for index, summary in enumerate(summaries, start=1):
         lines.append("")
         lines.append(_summary_lines(turn, index, summary))
@@ -93,7 +99,7 @@ def _quiet_label(turn: Turn, summary: ClusterSummary) -> str:
     if summary.days_quiet is None:
         return turn.t("facilitator.never_active")
     if summary.quiet:
-        return turn.t("facilitator.quiet_days", days=summary.days_quiet)
+        return turn.tn("facilitator.quiet_days", summary.days_quiet)
     if summary.days_quiet == 0:
         return turn.t("facilitator.active_today")
     return turn.tn("facilitator.active_days", summary.days_quiet)
@@ -175,14 +181,14 @@ def render_detail(turn: Turn, detail: ClusterDetail) -> str:
             turn.t(
                 "facilitator.detail_municipality",
                 name=counts.municipality.name,
-                members=counts.members,
+                members=turn.tn("count.members", counts.members),
                 open=counts.open,
                 overdue=counts.overdue,
                 done=counts.done,
             )
         )
     if detail.unassigned_open:
-        lines.append(turn.t("facilitator.detail_unassigned", open=detail.unassigned_open))
+        lines.append(turn.tn("facilitator.detail_unassigned", detail.unassigned_open))
     if detail.overdue:
         lines.append("")
         lines.append(turn.t("facilitator.detail_overdue"))
@@ -195,7 +201,7 @@ def render_detail(turn: Turn, detail: ClusterDetail) -> str:
                     text=_clip(agreement.text),
                     municipality=detail.municipality_names.get(agreement.municipality_id or -1)
                     or "—",
-                    due=long_date(agreement.due_date, turn.lang),
+                    due=long_due(agreement.due_date, agreement.due_time, turn.lang),
                 )
             )
         if len(detail.overdue) > 10:
@@ -280,9 +286,7 @@ async def broadcast(turn: Turn) -> None:
             reached.append(cluster.title)
     lines: list[str] = []
     if reached:
-        lines.append(
-            turn.t("facilitator.broadcast_sent", count=len(reached), names=", ".join(reached))
-        )
+        lines.append(turn.tn("facilitator.broadcast_sent", len(reached), names=", ".join(reached)))
     if failed:
         lines.append(turn.t("facilitator.broadcast_failed", count=len(failed)))
         lines.extend(f"• {line}" for line in failed)

@@ -93,7 +93,7 @@ async def handover(turn: Turn) -> None:
         lines.append(
             turn.t(
                 "handover.reminders",
-                days=cluster.reminder_lead_days,
+                lead=turn.tn("count.working_days", cluster.reminder_lead_days),
                 quiet_start=cluster.quiet_start,
                 quiet_end=cluster.quiet_end,
             )

@@ -132,5 +132,17 @@ def tn(lang: str, key: str, count: int, /, **params: Any) -> Html:
     return _fill(lang, forms[index], {"count": count, **params})
 
 
+def render(lang: str, key: str, /, **params: Any) -> Html:
+    """`t`, or `tn` on the `count` parameter when `key` is a plural message (keys chosen at run
+    time, such as a refusal's)."""
+    if is_plural(key):
+        return tn(lang, key, int(params.pop("count")), **params)
+    return t(lang, key, **params)
+
+
+def is_plural(key: str) -> bool:
+    return isinstance(_compiled(DEFAULT_LANGUAGE).texts.get(key), tuple)
+
+
 def has(key: str) -> bool:
     return key in _compiled(DEFAULT_LANGUAGE).texts

@@ -170,7 +170,7 @@ async def list_lessons(turn: Turn) -> None:
             )
     if shown < len(lessons):
         lines.append("")
-        lines.append(turn.t("lessons.more", count=len(lessons) - shown))
+        lines.append(turn.tn("lessons.more", len(lessons) - shown))
     await turn.reply("\n".join(lines))
 
 

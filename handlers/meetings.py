@@ -9,6 +9,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.lists import format_list
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, Message
@@ -17,7 +18,7 @@ from telegram.error import BadRequest, Forbidden
 from handlers.dates import DateParseError, split_leading_when
 from handlers.i18n import Html, t
 from handlers.ics import IcsEvent, build_calendar, meeting_uid
-from handlers.render import long_date, long_datetime, plain_name
+from handlers.render import locale_of, long_date, long_datetime, long_due, plain_name
 from handlers.runtime import App
 from handlers.sending import Undeliverable
 from handlers.turn import Turn, command
@@ -26,6 +27,7 @@ from models.agreements import AgreementKind, AgreementStatus
 from models.clusters import Cluster, Member, Municipality, find_municipality
 from models.errors import DomainError
 from models.meetings import Meeting
+from models.poll_rules import HostProposal
 from scheduler.replan import replan_meeting
 
 log = logging.getLogger(__name__)
@@ -95,16 +97,44 @@ async def send_invitation(
 
 
 def meeting_details(
-    lang: str, meeting: Meeting, host: Municipality | None, *, proposed: bool
+    lang: str,
+    meeting: Meeting,
+    host: Municipality | None,
+    *,
+    proposal: HostProposal | None = None,
+    tz: ZoneInfo | None = None,
 ) -> list[str]:
     lines: list[str] = []
-    if host is not None:
+    if host is not None and proposal is not None:
         lines.append(
-            t(lang, "meeting.host_proposed" if proposed else "meeting.host", host=host.name)
+            t(
+                lang,
+                "meeting.host_proposed",
+                host=host.name,
+                reason=host_reason(lang, proposal, tz or ZoneInfo("UTC")),
+            )
         )
+    elif host is not None:
+        lines.append(t(lang, "meeting.host", host=host.name))
     if meeting.location:
         lines.append(t(lang, "meeting.location", location=meeting.location))
     return lines
+
+
+def host_reason(lang: str, proposal: HostProposal, tz: ZoneInfo) -> Html:
+    """Why it is this municipality's turn to host, in a few words."""
+    if proposal.last_hosted is not None:
+        return t(
+            lang,
+            "host.reason.longest",
+            date=long_date(proposal.last_hosted.astimezone(tz).date(), lang),
+        )
+    if proposal.nobody_yet and proposal.also_never:
+        return t(lang, "host.reason.first")
+    if proposal.also_never:
+        others = format_list(list(proposal.also_never), locale=locale_of(lang))
+        return t(lang, "host.reason.never_too", others=others)
+    return t(lang, "host.reason.only_never")
 
 
 def _when(turn: Turn, meeting: Meeting) -> str:
@@ -135,9 +165,11 @@ async def plan(turn: Turn) -> None:
     if tag is not None:
         host = await find_municipality(turn.session, cluster=cluster, text=tag.group(1))
         rest = rest[: tag.start()] + " " + rest[tag.end() :]
-    proposed = host is None
+    proposal: HostProposal | None = None
     if host is None:
-        host = await meetings.propose_host_for(turn.session, cluster=cluster)
+        proposed = await meetings.host_proposal_for(turn.session, cluster=cluster)
+        if proposed is not None:
+            host, proposal = proposed
     location = " ".join(rest.split()).strip(_LOCATION_EDGES) or None
     meeting = await meetings.plan_meeting(
         turn.session,
@@ -151,7 +183,7 @@ async def plan(turn: Turn) -> None:
     )
     await replan_meeting(turn.session, cluster=cluster, meeting=meeting, now=turn.now, new=True)
     lines: list[str] = [turn.t("meeting.planned", number=meeting.number, when=_when(turn, meeting))]
-    lines += meeting_details(turn.lang, meeting, host, proposed=proposed)
+    lines += meeting_details(turn.lang, meeting, host, proposal=proposal, tz=turn.tz)
     lines.append(turn.t("meeting.agenda_hint"))
     await turn.reply("\n".join(lines))
     await send_invitation(
@@ -195,10 +227,9 @@ async def upcoming(turn: Turn) -> None:
 
 
 def _agenda_size(turn: Turn, count: int) -> str:
-    key = {0: "meeting.agenda_size_0", 1: "meeting.agenda_size_1"}.get(
-        count, "meeting.agenda_size_n"
-    )
-    return turn.t(key, count=count)
+    if not count:
+        return turn.t("meeting.agenda_size_0")
+    return turn.tn("meeting.agenda_size", count)
 
 
 # --- /agenda ----------------------------------------------------------------------------------
@@ -260,7 +291,7 @@ async def _minutes_text(turn: Turn, cluster: Cluster, meeting: Meeting) -> str:
     lines: list[str] = [
         turn.t("minutes.title", number=meeting.number),
         turn.t("minutes.when", when=_when(turn, meeting)),
-        *meeting_details(turn.lang, meeting, host, proposed=False),
+        *meeting_details(turn.lang, meeting, host),
         "",
         turn.t("minutes.agenda"),
     ]
@@ -282,7 +313,12 @@ async def _minutes_text(turn: Turn, cluster: Cluster, meeting: Meeting) -> str:
             if place is not None:
                 details.append(html.escape(place.name))
             if agreement.due_date is not None:
-                details.append(turn.t("minutes.due", date=long_date(agreement.due_date, turn.lang)))
+                details.append(
+                    turn.t(
+                        "minutes.due",
+                        date=long_due(agreement.due_date, agreement.due_time, turn.lang),
+                    )
+                )
             if agreement.status == AgreementStatus.DONE:
                 details.append(turn.t("minutes.done"))
             lines.append(

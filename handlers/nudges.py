@@ -22,7 +22,14 @@ from telegram.error import TelegramError
 from handlers import polls, sending
 from handlers.digest import render_digest
 from handlers.i18n import Html, t, tn
-from handlers.render import callback_text, long_date, long_datetime, mention, short_time
+from handlers.render import (
+    callback_text,
+    long_date,
+    long_datetime,
+    long_due,
+    mention,
+    short_time,
+)
 from handlers.runtime import App, Runtime, runtime_of
 from handlers.turn import Turn, button
 from models import agreements
@@ -186,7 +193,7 @@ async def _agreement_nudge(delivery: Delivery) -> Skipped | None:
     headline = delivery.t(
         f"nudges.{kind}",
         number=agreement.number,
-        date=long_date(agreement.due_date, delivery.lang),
+        date=long_due(agreement.due_date, agreement.due_time, delivery.lang),
     )
     lines = [
         headline,
@@ -220,7 +227,7 @@ async def _escalation(delivery: Delivery) -> Skipped | None:
                 "nudges.escalation",
                 cluster=delivery.cluster.title,
                 number=agreement.number,
-                date=long_date(agreement.due_date, delivery.lang),
+                date=long_due(agreement.due_date, agreement.due_time, delivery.lang),
             ),
             delivery.t("nudges.agreement_text", text=agreement.text),
             _who(delivery, owner, place),
@@ -441,7 +448,7 @@ async def press(turn: Turn) -> None:
             role=turn.role,
             now=turn.now,
         )
-        date = long_date(new_due, turn.lang)
+        date = long_due(new_due, agreement.due_time, turn.lang)
         answer = turn.t("nudges.later_answer", number=number, date=date)
         posted = turn.t("nudges.later_posted", number=number, date=date, who=mention(member))
     await replan_agreement(turn.session, cluster=cluster, agreement=agreement, now=turn.now)

@@ -127,9 +127,7 @@ async def municipalities(turn: Turn) -> None:
             return
         lines = [turn.t("municipalities.title", count=len(found))]
         for m in found:
-            extra = (
-                turn.t("municipalities.inhabitants", count=m.inhabitants) if m.inhabitants else ""
-            )
+            extra = turn.tn("municipalities.inhabitants", m.inhabitants) if m.inhabitants else ""
             lines.append(turn.t("municipalities.line", name=m.name, extra=Html(extra)))
         await turn.reply("\n".join(lines))
         return
@@ -189,7 +187,11 @@ async def inhabitants(turn: Turn) -> None:
         by=turn.member,
         now=turn.now,
     )
-    await turn.say("inhabitants.set", name=municipality.name, count=f"{count:,}".replace(",", "."))
+    await turn.reply(
+        turn.tn(
+            "inhabitants.set", count, name=municipality.name, count=f"{count:,}".replace(",", ".")
+        )
+    )
 
 
 async def make_coordinator(turn: Turn) -> None:

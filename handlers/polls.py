@@ -25,7 +25,7 @@ from telegram.ext import ContextTypes
 
 from handlers.dates import DateParseError, parse_when
 from handlers.i18n import Html, t
-from handlers.meetings import send_invitation
+from handlers.meetings import host_reason, send_invitation
 from handlers.render import callback_text, long_datetime, plain_name, short_date, short_time
 from handlers.runtime import App, runtime_of
 from handlers.sending import send
@@ -299,7 +299,8 @@ async def _announce(
             )
         ]
         if closed.host is not None:
-            lines.append(t(lang, "poll.announce_host", host=closed.host.name))
+            reason = host_reason(lang, closed.proposal, tz) if closed.proposal else ""
+            lines.append(t(lang, "poll.announce_host", host=closed.host.name, reason=reason))
         lines.append(t(lang, "poll.announce_next", meeting=meeting.number))
         text = "\n".join(lines)
     await send(
@@ -391,8 +392,8 @@ async def _ask_which(turn: Turn, polls: Sequence[MeetingPoll]) -> None:
             for local in (o.starts_at.astimezone(turn.tz) for o in options.get(poll.id or 0, []))
         )
         lines.append(turn.t("poll.which_line", number=poll.number, options=moments))
-    await turn.say(
-        "poll.which", count=len(polls), polls=Html("\n".join(lines)), example=polls[-1].number
+    await turn.reply(
+        turn.tn("poll.which", len(polls), polls=Html("\n".join(lines)), example=polls[-1].number)
     )
 
 

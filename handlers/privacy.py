@@ -35,7 +35,7 @@ async def my_data(turn: Turn) -> None:
         await turn.say("privacy.nothing_stored")
         return
     content = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-    await turn.say("privacy.my_data", clusters=len(data["memberships"]))
+    await turn.reply(turn.tn("privacy.my_data", len(data["memberships"])))
     await turn.context.bot.send_document(
         turn.chat_id,
         document=InputFile(content, filename="mijngegevens.json"),
@@ -57,10 +57,10 @@ async def forget_me(turn: Turn) -> None:
         ]
     )
     await turn.reply(
-        turn.t(
+        turn.tn(
             "privacy.forget_confirm",
+            sum(1 for a in data["agreements"] if a["owner"]),
             clusters=", ".join(clusters),
-            agreements=sum(1 for a in data["agreements"] if a["owner"]),
         ),
         reply_markup=keyboard,
     )
@@ -83,8 +83,8 @@ async def forget_pressed(turn: Turn) -> None:
     await query.edit_message_text(
         turn.t(
             "privacy.forgotten",
-            clusters=len(erasure.clusters),
-            agreements=erasure.agreements_recredited,
+            clusters=turn.tn("count.clusters", len(erasure.clusters)),
+            agreements=turn.tn("privacy.forgotten_agreements", erasure.agreements_recredited),
         )
     )
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_currency
 
-from handlers.i18n import Html
+from handlers.i18n import Html, t
 from models.clusters import Member
 
 MAX_MESSAGE = 4096
@@ -32,6 +32,20 @@ _FORMATTED = 4096
 def long_date(day: dt.date, lang: str) -> str:
     """`dinsdag 16 maart 2027`: always written out, so a misread date shows at once."""
     return format_date(day, "EEEE d MMMM y", locale=locale_of(lang))
+
+
+def long_due(day: dt.date, time: dt.time | None, lang: str) -> str:
+    """A due date in full, with its hour when it has one: `donderdag 18 maart 2027 om 15:45`."""
+    if time is None:
+        return long_date(day, lang)
+    return str(t(lang, "date.at_time", date=long_date(day, lang), time=short_time(time, lang)))
+
+
+def short_due(day: dt.date, time: dt.time | None, lang: str) -> str:
+    """`18/03` or `18/03 15:45`, for lists."""
+    if time is None:
+        return short_date(day, lang)
+    return f"{short_date(day, lang)} {short_time(time, lang)}"
 
 
 def long_datetime(moment: dt.datetime, lang: str, tz: ZoneInfo) -> str:

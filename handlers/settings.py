@@ -248,7 +248,7 @@ def describe(turn: Turn, schedule: Schedule) -> str:
                 "settings.reminders_on" if schedule.reminders_enabled else "settings.reminders_off"
             ),
         ),
-        turn.t("settings.line_lead", days=schedule.reminder_lead_days),
+        turn.tn("settings.line_lead", schedule.reminder_lead_days),
         turn.t("settings.line_quiet", value=quiet),
         turn.t("settings.line_days_off", value=_days_text(schedule) or turn.t("settings.none")),
         turn.t("settings.line_fixed"),
@@ -286,14 +286,16 @@ async def settings(turn: Turn) -> None:
         turn.session, cluster=cluster, schedule=wanted, by=turn.member, now=turn.now
     )
     await replan_cluster(turn.session, cluster=cluster, now=turn.now)
-    await turn.reply(turn.t(key, **_confirmation(turn, wanted)) + "\n\n" + describe(turn, wanted))
+    await turn.reply(
+        turn.render(key, **_confirmation(turn, wanted)) + "\n\n" + describe(turn, wanted)
+    )
 
 
 def _confirmation(turn: Turn, schedule: Schedule) -> dict[str, Any]:
     return {
         "day": weekday_name(schedule.digest_weekday or 0, turn.lang),
         "time": _clock_text(schedule.digest_time),
-        "days": schedule.reminder_lead_days,
+        "count": schedule.reminder_lead_days,
         "start": _clock_text(schedule.quiet_start),
         "end": _clock_text(schedule.quiet_end),
         "list": Html(_days_text(schedule) or turn.t("settings.none")),

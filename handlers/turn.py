@@ -27,7 +27,7 @@ from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from handlers.dates import DateParseError
-from handlers.i18n import LANGUAGES, Html, t, tn
+from handlers.i18n import LANGUAGES, Html, render, t, tn
 from handlers.menu import CommandSpec, spec
 from handlers.render import callback_text
 from handlers.runtime import Runtime, runtime_of
@@ -147,6 +147,10 @@ class Turn:
     def tn(self, key: str, count: int, /, **params: Any) -> Html:
         return tn(self.lang, key, count, **params)
 
+    def render(self, key: str, /, **params: Any) -> Html:
+        """`t` or `tn`, whichever `key` is (for keys chosen at run time)."""
+        return render(self.lang, key, **params)
+
     async def reply(
         self, text: str, *, reply_markup: InlineKeyboardMarkup | None = None, **kwargs: Any
     ) -> Message:
@@ -255,7 +259,7 @@ async def run_turn(
 
 
 async def _refuse(turn: Turn, key: str, **params: Any) -> None:
-    text = turn.t(key, **params)
+    text = turn.render(key, **params)
     if turn.query is not None:
         await turn.query.answer(callback_text(text), show_alert=True)
     else:

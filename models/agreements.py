@@ -50,6 +50,7 @@ class Agreement(SQLModel, table=True):
     action_id: int | None = Field(default=None, foreign_key="action.id")
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
     due_date: dt.date | None = None
+    due_time: dt.time | None = None  # a deadline at an hour (`tegen do 18/3 15u45`)
     created_by_member_id: int | None = Field(default=None, foreign_key="member.id")
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     closed_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
@@ -125,6 +126,7 @@ def snapshot(agreement: Agreement) -> dict[str, Any]:
         "owner_member_id": agreement.owner_member_id,
         "municipality_id": agreement.municipality_id,
         "due_date": agreement.due_date.isoformat() if agreement.due_date else None,
+        "due_time": agreement.due_time.strftime("%H:%M") if agreement.due_time else None,
         "action_id": agreement.action_id,
         "theme": agreement.theme,
     }
@@ -143,6 +145,7 @@ async def create_agreement(
     theme: str | None,
     by: Member,
     now: dt.datetime,
+    due_time: dt.time | None = None,
     source_message_id: int | None = None,
     thread_id: int | None = None,
     meeting_id: int | None = None,
@@ -151,7 +154,7 @@ async def create_agreement(
 
     A task with neither owner nor due date is stored as a decision: nobody is to be nudged about
     it. Without a municipality it belongs to the owner's. The theme is the one given, else the
-    action's.
+    action's. A due time needs a due date.
     """
     assert cluster.id is not None
     text = text.strip()
@@ -166,6 +169,8 @@ async def create_agreement(
         agreement_kind = AgreementKind.DECISION
     if due_date is not None and due_date < local_today(cluster, now):
         raise DomainError("agreement.due_in_past", date=due_date.isoformat())
+    if due_time is not None and due_date is None:
+        raise ValueError("a due time needs a due date")
     for item in (owner, municipality, action):
         if item is not None and item.cluster_id != cluster.id:
             raise ValueError(f"{type(item).__name__} {item.id} belongs to another cluster")
@@ -187,6 +192,7 @@ async def create_agreement(
         action_id=action.id if action is not None else None,
         meeting_id=meeting_id,
         due_date=due_date,
+        due_time=due_time,
         created_by_member_id=by.id,
         created_at=now,
         source_message_id=source_message_id,
@@ -259,18 +265,22 @@ async def postpone(
     by: Member,
     role: Role,
     now: dt.datetime,
+    due_time: dt.time | None = None,
 ) -> Agreement:
-    """A new due date; the old one stays in the history."""
+    """A new due date; the old one stays in the history. The due time stays unless a new one
+    is given (`⏰ +1 week` moves the day, not the hour)."""
     agreement = await get_agreement(session, cluster=cluster, number=number)
     _require_open_task(agreement)
     if not may_complete(agreement, by=by, role=role):
         raise NotAllowed("agreement.may_not_postpone", number=number)
     if due_date < local_today(cluster, now):
         raise DomainError("agreement.due_in_past", date=due_date.isoformat())
-    if agreement.due_date == due_date:
+    new_time = due_time if due_time is not None else agreement.due_time
+    if agreement.due_date == due_date and agreement.due_time == new_time:
         raise DomainError("agreement.same_date", number=number, date=due_date.isoformat())
     before = snapshot(agreement)
     agreement.due_date = due_date
+    agreement.due_time = new_time
     session.add(agreement)
     await _audit(session, agreement, by, "postponed", now, before, snapshot(agreement))
     return agreement

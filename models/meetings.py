@@ -23,8 +23,10 @@ from models.errors import DomainError, NotFound
 from models.poll_rules import (
     Answer,
     HostCandidate,
+    HostProposal,
     OptionTally,
     fold_name,
+    host_proposal,
     pick_winner,
     propose_host,
     tally,
@@ -408,6 +410,17 @@ async def propose_host_for(session: AsyncSession, *, cluster: Cluster) -> Munici
     return next((m for m, c in candidates if c.name == name), None)
 
 
+async def host_proposal_for(
+    session: AsyncSession, *, cluster: Cluster
+) -> tuple[Municipality, HostProposal] | None:
+    """`propose_host_for` with the reason it is that municipality's turn."""
+    candidates = await host_candidates(session, cluster=cluster)
+    proposal = host_proposal([candidate for _, candidate in candidates])
+    if proposal is None:
+        return None
+    return next(m for m, c in candidates if c.name == proposal.name), proposal
+
+
 # --- closing --------------------------------------------------------------------------------
 
 
@@ -417,6 +430,7 @@ class ClosedPoll:
     winner: OptionTally | None
     meeting: Meeting | None
     host: Municipality | None
+    proposal: HostProposal | None = None
 
 
 async def close_poll(
@@ -448,8 +462,11 @@ async def close_poll(
     winner = pick_winner(details.tallies)
     meeting: Meeting | None = None
     host: Municipality | None = None
+    proposal: HostProposal | None = None
     if winner is not None:
-        host = await propose_host_for(session, cluster=cluster)
+        proposed = await host_proposal_for(session, cluster=cluster)
+        if proposed is not None:
+            host, proposal = proposed
         meeting = await plan_meeting(
             session,
             cluster=cluster,
@@ -477,7 +494,7 @@ async def close_poll(
             "meeting": meeting.number if meeting else None,
         },
     )
-    return ClosedPoll(poll=poll, winner=winner, meeting=meeting, host=host)
+    return ClosedPoll(poll=poll, winner=winner, meeting=meeting, host=host, proposal=proposal)
 
 
 # --- meetings -------------------------------------------------------------------------------

@@ -368,7 +368,7 @@ def _check(schedule: Schedule, before: Schedule) -> None:
         raise DomainError("settings.digest_weekend")
     if not 0 <= schedule.reminder_lead_days <= MAX_LEAD_DAYS:
         raise DomainError(
-            "settings.lead_range", given=schedule.reminder_lead_days, limit=MAX_LEAD_DAYS
+            "settings.lead_range", count=schedule.reminder_lead_days, limit=MAX_LEAD_DAYS
         )
     digest_moved = (schedule.digest_weekday, schedule.digest_time) != (
         before.digest_weekday,

@@ -99,6 +99,34 @@ def fold_name(name: str) -> str:
     return stripped.casefold()
 
 
+@dataclass(frozen=True)
+class HostProposal:
+    """The proposed host and why it is its turn, so the proposal can say so."""
+
+    name: str
+    last_hosted: datetime | None  # None: has never hosted
+    also_never: tuple[str, ...]  # the others that have never hosted either
+    nobody_yet: bool  # no municipality has hosted yet
+
+
+def host_proposal(candidates: Sequence[HostCandidate]) -> HostProposal | None:
+    """`propose_host` with its reason."""
+    name = propose_host(candidates)
+    if name is None:
+        return None
+    chosen = next(c for c in candidates if c.name == name)
+    never = sorted(
+        (c.name for c in candidates if c.last_hosted is None and c.name != name),
+        key=lambda n: (fold_name(n), n),
+    )
+    return HostProposal(
+        name=name,
+        last_hosted=chosen.last_hosted,
+        also_never=tuple(never),
+        nobody_yet=all(c.last_hosted is None for c in candidates),
+    )
+
+
 def propose_host(candidates: Sequence[HostCandidate]) -> str | None:
     """The municipality whose turn it is: never hosted first, then the longest ago.
 

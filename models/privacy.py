@@ -163,6 +163,7 @@ async def personal_data(session: AsyncSession, *, user_id: int) -> dict[str, Any
                 "status": a.status,
                 "municipality": municipalities.get(a.municipality_id or -1),
                 "due_date": _when(a.due_date),
+                "due_time": a.due_time.strftime("%H:%M") if a.due_time else None,
                 "owner": a.owner_member_id in owned,
                 "recorded_by_you": a.created_by_member_id in owned,
                 "created_at": _when(a.created_at),

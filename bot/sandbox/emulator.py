@@ -2,7 +2,8 @@
 
 It keeps what Telegram keeps (chats, messages, updates, the command menu), checks what Telegram
 checks (HTML parse mode, message length, button data size, closed topics, migrated and kicked
-chats), and answers any method it does not know with an error, so a gap fails the test.
+chats), and answers any method it does not know with an error, so a gap fails the test. The
+tests, the benchmarks and the sandbox's browser chat all run the bot against it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import contextlib
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -70,6 +72,7 @@ class SentMessage:
     document: tuple[str, bytes] | None = None
     edits: int = 0
     deleted: bool = False
+    reply_to: int | None = None  # the message id it answers, as Telegram shows a quote
 
     @property
     def buttons(self) -> list[list[dict[str, Any]]]:
@@ -149,6 +152,38 @@ class _TelegramHtml(HTMLParser):
         self.parts.append(html.unescape(f"&#{name};"))
 
 
+class _HtmlTree(HTMLParser):
+    """Telegram HTML (already validated) as nested nodes, for a page to build DOM nodes from."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root: list[Any] = []
+        self.stack: list[list[Any]] = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node: dict[str, Any] = {"tag": tag, "children": []}
+        for name, value in attrs:
+            if name in ("href", "class", "language") and value is not None:
+                node[name] = value
+        self.stack[-1].append(node)
+        self.stack.append(node["children"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if len(self.stack) > 1:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].append(data)
+
+
+def html_tree(text: str) -> list[Any]:
+    """Text and `{"tag", "children", "href"?}` nodes: markup as data, never as markup to run."""
+    parser = _HtmlTree()
+    parser.feed(text)
+    parser.close()
+    return parser.root
+
+
 def parse_html(text: str) -> str:
     """The visible text, or ApiError as Telegram answers for malformed markup."""
     if re.search(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)", text):
@@ -165,6 +200,16 @@ class FakeTelegram:
     """The server; tests talk to it through `tests/e2e/harness.py`, the sandbox through its page."""
 
     def __init__(self) -> None:
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+        self.port = 0
+        self.message_sent = asyncio.Condition()
+        # Called with each message the bot sends, edits or deletes (the sandbox's page listens).
+        self.listeners: list[Callable[[SentMessage], None]] = []
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every chat, message and update, as a new Telegram would; the server stays."""
         self.bot_user = {
             "id": BOT_ID,
             "is_bot": True,
@@ -187,25 +232,34 @@ class FakeTelegram:
         self._updates: list[dict[str, Any]] = []
         self._next_update_id = 1
         self._delivered_up_to = 0
+        waiting: asyncio.Event | None = getattr(self, "_arrived", None)
+        if waiting is not None:
+            waiting.set()  # a long poll still waiting returns now
         self._arrived = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self.base_url = ""
-        self.message_sent = asyncio.Condition()
 
     # --- lifecycle ----------------------------------------------------------------------------
 
-    async def start(self) -> str:
+    async def start(
+        self, *, port: int = 0, routes: Callable[[web.Application], None] | None = None
+    ) -> str:
+        """Serve on 127.0.0.1 (`port` 0: any free one); `routes` may add pages beside the API."""
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        if routes is not None:
+            routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        try:
+            await site.start()
+        except OSError:
+            await self._runner.cleanup()
+            raise
         server = site._server
         sockets = getattr(server, "sockets", None)
         assert sockets
-        port = sockets[0].getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{port}/bot"
+        self.port = int(sockets[0].getsockname()[1])
+        self.base_url = f"http://127.0.0.1:{self.port}/bot"
         return self.base_url
 
     async def stop(self) -> None:
@@ -221,6 +275,10 @@ class FakeTelegram:
         state = ChatState(id=chat_id, type=type_, title=title, is_forum=is_forum)
         self.chats[chat_id] = state
         return state
+
+    def wake_pollers(self) -> None:
+        """A long poll waiting for updates returns now (a bot that stops need not wait it out)."""
+        self._arrived.set()
 
     def push_update(self, payload: dict[str, Any]) -> int:
         update_id = self._next_update_id
@@ -253,6 +311,32 @@ class FakeTelegram:
     def drop_next(self, method: str, *, times: int = 1) -> None:
         """The next calls of `method` lose their connection: the client sees a network error."""
         self.fail_next(method, 0, "connection dropped", times=times, drop=True)
+
+    def menu_for(
+        self, chat_id: int, user_id: int, language: str | None = None
+    ) -> list[dict[str, str]]:
+        """The command menu Telegram shows this user in this chat: the narrowest scope set,
+        in the user's language if the bot set one, as Telegram's clients resolve it."""
+        state = self.chats.get(chat_id)
+        if state is None:
+            return []
+        if state.type == "private":
+            scopes = [{"type": "chat", "chat_id": chat_id}, {"type": "all_private_chats"}]
+        else:
+            admin = user_id in state.admins
+            scopes = [{"type": "chat_member", "chat_id": chat_id, "user_id": user_id}]
+            scopes += [{"type": "chat_administrators", "chat_id": chat_id}] if admin else []
+            scopes += [{"type": "chat", "chat_id": chat_id}]
+            scopes += [{"type": "all_chat_administrators"}] if admin else []
+            scopes += [{"type": "all_group_chats"}]
+        scopes.append({"type": "default"})
+        for scope in scopes:
+            key = json.dumps(scope, sort_keys=True)
+            for lang in (language, None):
+                commands = self.commands.get((key, lang))
+                if commands is not None:
+                    return commands
+        return []
 
     def take_rejections(self) -> list[tuple[str, str]]:
         """The errors the fake answered so far, forgotten so the test's end check passes;
@@ -399,7 +483,7 @@ class FakeTelegram:
             )
         message.html, message.text, message.reply_markup = text, visible, markup
         message.edits += 1
-        await self._notify()
+        await self._notify(message)
         return self._message_dict(message)
 
     async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -409,12 +493,13 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: message is not modified")
         message.reply_markup = markup
         message.edits += 1
-        await self._notify()
+        await self._notify(message)
         return self._message_dict(message)
 
     async def _api_deleteMessage(self, params: dict[str, Any]) -> bool:
         message = self._existing(params)
         message.deleted = True
+        await self._notify(message)
         return True
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
@@ -503,6 +588,9 @@ class FakeTelegram:
         document: tuple[str, bytes] | None = None,
     ) -> dict[str, Any]:
         thread = params.get("message_thread_id")
+        reply = params.get("reply_parameters") or {}
+        if not reply and params.get("reply_to_message_id"):
+            reply = {"message_id": params["reply_to_message_id"]}
         message = SentMessage(
             chat_id=state.id,
             message_id=self.next_message_id(state.id),
@@ -511,13 +599,16 @@ class FakeTelegram:
             thread_id=int(thread) if thread is not None else None,
             reply_markup=self._markup(params),
             document=document,
+            reply_to=int(reply["message_id"]) if reply.get("message_id") else None,
         )
         self.messages[(state.id, message.message_id)] = message
         self.sent.append(message)
-        await self._notify()
+        await self._notify(message)
         return self._message_dict(message)
 
-    async def _notify(self) -> None:
+    async def _notify(self, message: SentMessage) -> None:
+        for listener in self.listeners:
+            listener(message)
         async with self.message_sent:
             self.message_sent.notify_all()
 

@@ -211,7 +211,6 @@ async def test_bad_input_gets_a_clear_reply_and_records_nothing(world: World) ->
         ("/afspraak " + "x" * 1001, "1001"),
         ("/afspraak Offertes @onbekend", "@onbekend"),
         ("/afspraak Offertes @jan @bram", "één eigenaar"),
-        ("/afspraak Offertes #Herent #Bertem", "één gemeente"),
         ("/afspraak Offertes @jan actie 9", "Actie 9"),
         ("/besluit", "Wat is de afspraak"),
     ]

@@ -22,7 +22,7 @@ from tests.e2e.harness import Chat, World
 
 AGREEMENT_HEADER = [
     "cluster", "nummer", "soort", "tekst", "gemeente", "eigenaar", "thema", "actie",
-    "aangemaakt", "deadline", "status", "afgesloten", "te laat", "geschiedenis",
+    "aangemaakt", "deadline", "uur", "status", "afgesloten", "te laat", "geschiedenis",
 ]  # fmt: skip
 ACTION_HEADER = [
     "cluster", "nummer", "titel", "thema", "status", "trekker", "gemeenten", "aangemaakt",
@@ -55,7 +55,8 @@ async def pajottenland(world: World) -> Chat:
     await fien.says("/actie Rotating repair café #circulair #Pajottegem #Bever #Pepingen #Lennik")
     await fien.says("/actie 2 lopend")
     await sofie.says(
-        "/afspraak Campagnetekst voor elk gemeentelijk infoblad @sofie_bever #Bever tegen 14/12"
+        "/afspraak Campagnetekst voor elk gemeentelijk infoblad @sofie_bever #Bever "
+        "tegen 14/12 15u45"
     )
     await fien.says("/afspraak Klimaattafel in één wijk #Pajottegem tegen 1/12")
     await fien.says("/afspraak Offertes dakisolatie opvragen #Pepingen tegen 18/12 actie 1")
@@ -96,7 +97,7 @@ async def pajottenland(world: World) -> Chat:
 async def test_export_in_a_group_sends_the_clusters_files(world: World) -> None:
     pajot = await pajottenland(world)
     reply = await pajot.facilitator.says("/export")
-    assert "1 cluster(s): 6 afspraken en besluiten, 2 acties, 2 vergaderingen" in reply.text
+    assert "Export van 1 cluster: 6 afspraken en besluiten, 2 acties, 2 vergaderingen" in reply.text
     files = by_name(reply.documents)
     assert list(files) == ["afspraken.csv", "acties.csv", "vergaderingen.ics", "jaarverslag.md"]
     assert all(d.chat_id == pajot.id for d in reply.documents)
@@ -111,6 +112,8 @@ async def test_export_in_a_group_sends_the_clusters_files(world: World) -> None:
         "Sofie",
         "2026-12-14",
     )
+    assert first["uur"] == "15:45"  # the due time in a column of its own
+    assert postponed["uur"] == ""
     assert (first["status"], first["te laat"]) == ("open", "ja")
     assert first["cluster"] == "Klimaatcluster Pajottenland"
     assert first["aangemaakt"] == "2026-11-26"
@@ -183,13 +186,13 @@ async def test_export_in_private_covers_all_the_facilitators_clusters(world: Wor
     await leuven.person("An").says("/afspraak Offertes zonnepanelen opvragen #Herent tegen 22/12")
 
     reply = await pajot.facilitator.in_private().says("/export")
-    assert "2 cluster(s): 7 afspraken" in reply.text
+    assert "2 clusters: 7 afspraken" in reply.text
     files = by_name(reply.documents)
     _, rows = rows_of(files["afspraken.csv"])
     assert {r["cluster"] for r in rows} == {"Klimaatcluster Pajottenland", "Klimaatcluster Leuven"}
     report = files["jaarverslag.md"].content.decode("utf-8")
     assert report.index("## Klimaatcluster Leuven") < report.index("## Klimaatcluster Pajottenland")
-    assert "voor 2 cluster(s)" in report
+    assert "voor 2 clusters" in report
     assert "| Herent | 1 | 0 | 1 | 0 |" in report
     assert "| Kortenberg | 0 | 0 | 0 | 0 |" not in report  # no agreements there: no row
 

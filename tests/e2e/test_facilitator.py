@@ -56,7 +56,7 @@ async def test_clusters_shows_every_cluster_with_the_quiet_one_first(world: Worl
     detail = await fien.presses("Leuven", on=reply.last)
     assert detail.answer is not None
     assert "Cluster Klimaatcluster Leuven" in detail.text
-    assert "Herent: 1 leden · 1 open (te laat: 1) · 0 klaar" in detail.text
+    assert "Herent: 1 lid · 1 open (te laat: 1) · 0 klaar" in detail.text
     assert "Kortenberg: 0 leden · 1 open (te laat: 0)" in detail.text
     assert "Offertes zonnepanelen opvragen — Herent — tegen maandag 28 december 2026" in detail.text
     assert "gastgemeente Herent" in detail.text
@@ -112,7 +112,7 @@ async def test_broadcast_reaches_every_cluster_and_reports_the_unreachable(world
         in pajot_message.text
     )
     assert not any("Bericht van de facilitator" in m.text for m in leuven.messages)
-    assert "Verstuurd naar 1 cluster(s): Klimaatcluster Pajottenland" in reply.text
+    assert "Verstuurd naar 1 cluster: Klimaatcluster Pajottenland" in reply.text
     assert "Niet bereikt (2)" in reply.text
     assert "Klimaatcluster Zennevallei: ik kan deze groep niet meer bereiken" in reply.text
     assert "Klimaatcluster Leuven: Telegram weigerde het bericht" in reply.text
@@ -125,7 +125,7 @@ async def test_broadcast_reaches_every_cluster_and_reports_the_unreachable(world
 
     # The next broadcast skips the cluster the bot left and reaches the others.
     again = await fien.says("/rondzenden Fijne feestdagen!")
-    assert "Verstuurd naar 2 cluster(s): Klimaatcluster Leuven, Klimaatcluster Pajottenland" in (
+    assert "Verstuurd naar 2 clusters: Klimaatcluster Leuven, Klimaatcluster Pajottenland" in (
         again.text
     )
     assert "Niet bereikt" not in again.text

@@ -75,8 +75,12 @@ async def test_planning_a_meeting_sends_the_invitation(world: World) -> None:
     # Without #gemeente the rotation proposes one: Herent hosts already, Bertem never did.
     second = await an.says("/vergadering vr 26/3 10u")
     assert "Voorgestelde gastgemeente: Bertem" in second.text
+    # Two have never hosted: it says so, and why Bertem comes before Kortenberg.
+    assert "(ontving nog niet, net als Kortenberg; eerst in het alfabet;" in second.text
+    assert "langst geleden" not in second.text
     third = await an.says("/vergadering ma 29/3 10u")
     assert "Voorgestelde gastgemeente: Kortenberg" in third.text
+    assert "(de enige gemeente die nog niet ontving;" in third.text
     # Summer time from 28 March: the invitation still says 10:00 local.
     assert only_event(third.documents[0]).decoded("dtstart") == dt.datetime(
         2027, 3, 29, 10, 0, tzinfo=BRUSSELS
@@ -193,6 +197,9 @@ async def test_a_poll_and_its_meeting_keep_their_topic(world: World) -> None:
     closed = await fien.says("/sluit", thread=topic)
     assert "dinsdag 20 april 2027 19:30" in closed.text
     assert "Voorgestelde gastgemeente: Bever" in closed.text
+    # Nobody has hosted yet: no "who hosted longest ago".
+    assert "(nog geen gemeente ontving, dus de eerste in het alfabet)" in closed.text
+    assert "langst geleden" not in closed.text
     assert {m.thread_id for m in closed.messages} == {topic}
     assert closed.documents and closed.documents[0].thread_id == topic
 

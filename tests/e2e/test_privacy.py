@@ -157,7 +157,7 @@ async def test_forget_me_erases_the_person_and_keeps_the_work(world: World) -> N
     ask = await private.says("/forgetme")
     yes = await private.presses("Ja", on=ask.last)
     assert yes.answer is not None
-    assert "gewist in 2 cluster(s)" in ask.last.text
+    assert "gewist in 2 clusters" in ask.last.text
     assert not ask.last.buttons
 
     assert traces_of_bart(await everything_stored(world)) == []

@@ -68,7 +68,7 @@ async def test_the_settings_are_shown_with_their_defaults(world: World) -> None:
     text = (await fien.says("/instellingen")).text
     assert "Weekoverzicht: maandag om 09:00, in de groep" in text
     assert "Herinneringen: aan" in text
-    assert "2 werkdag(en) voor de deadline" in text
+    assert "2 werkdagen voor de deadline" in text
     assert "Stille uren: 18:00–08:00" in text
     assert "Extra vrije dagen: geen" in text
     assert "/instellingen overzicht maandag 9u" in text
@@ -87,7 +87,7 @@ async def test_the_reminder_lead_moves_the_first_reminder(world: World) -> None:
     _, fien, _ = await cluster(world)
     assert (await pending(world))["agreement_before"] == local(2026, 12, 4)  # Friday
     reply = await fien.says("/instellingen herinnering 4")
-    assert "4 werkdag(en) voor de deadline" in reply.text
+    assert "4 werkdagen voor de deadline" in reply.text
     assert (await pending(world))["agreement_before"] == local(2026, 12, 2)  # Wednesday
     assert (await stored(world))["lead"] == 4
 

@@ -481,3 +481,33 @@ async def test_actions_number_status_and_municipalities(leuven: Leuven) -> None:
             now=NOW,
         )
     assert refused.value.key == "action.title_empty"
+
+
+async def test_a_due_time_is_stored_and_kept_when_only_the_day_moves(leuven: Leuven) -> None:
+    agreement = await _task(leuven, due_time=dt.time(15, 45))
+    await leuven.session.commit()
+    await leuven.session.refresh(agreement)
+    assert (agreement.due_date, agreement.due_time) == (dt.date(2027, 3, 19), dt.time(15, 45))
+
+    def move(**kwargs: Any) -> Any:
+        return agreements.postpone(
+            leuven.session, cluster=leuven.cluster, number=agreement.number, by=leuven.an,
+            role=Role.MEMBER, now=NOW, **kwargs,
+        )  # fmt: skip
+
+    moved = await move(due_date=dt.date(2027, 3, 26))
+    assert (moved.due_date, moved.due_time) == (dt.date(2027, 3, 26), dt.time(15, 45))
+    moved = await move(due_date=dt.date(2027, 3, 26), due_time=dt.time(10, 0))  # same day
+    assert moved.due_time == dt.time(10, 0)
+    with pytest.raises(DomainError) as same:
+        await move(due_date=dt.date(2027, 3, 26), due_time=dt.time(10, 0))
+    assert same.value.key == "agreement.same_date"
+    events = (await leuven.session.exec(select(AuditEvent))).all()
+    postponed = [e for e in events if e.action == "postponed"]
+    assert [(e.before or {}).get("due_time") for e in postponed] == ["15:45", "15:45"]
+    assert [(e.after or {}).get("due_time") for e in postponed] == ["15:45", "10:00"]
+
+
+async def test_a_due_time_needs_a_due_date(leuven: Leuven) -> None:
+    with pytest.raises(ValueError, match="due date"):
+        await _task(leuven, due_date=None, due_time=dt.time(9, 0))

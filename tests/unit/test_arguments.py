@@ -6,6 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from telegram import Chat, Message, MessageEntity, User
 
 from handlers.arguments import (
@@ -21,6 +23,7 @@ from handlers.dates import DateParseError
 from models.actions import ActionStatus, Theme
 from models.clusters import Municipality, fold, match_municipality
 from models.errors import DomainError
+from tests.unit.test_dates import written_forms
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=BRUSSELS)  # Thursday
@@ -149,6 +152,13 @@ def test_an_email_address_is_not_a_mention_and_html_is_kept_as_typed() -> None:
     assert args.text == "Mail naar jan@herent.be <b>&</script> &#39;"
 
 
+def test_a_short_username_is_an_owner_but_a_lone_at_sign_or_letter_is_not() -> None:
+    args = parse_arguments("Offertes opvragen @an tegen morgen", now=NOW)
+    assert args.usernames == ["@an"] and args.text == "Offertes opvragen"
+    args = parse_arguments("Vergaderen @ 14u en @a", now=NOW, due=False)
+    assert args.usernames == [] and args.text == "Vergaderen @ 14u en @a"
+
+
 def test_switched_off_markers_stay_in_the_text() -> None:
     args = parse_arguments("Campagne @jan tegen morgen actie 3", now=NOW, owner=False, due=False)
     assert args.usernames == [] and args.when is None
@@ -222,3 +232,130 @@ def test_a_postponement_date_may_start_with_tegen_or_naar() -> None:
     assert read_due_date("naar volgende vrijdag", now=NOW).date == dt.date(2026, 11, 27)
     assert read_due_date("tegen 4/12", now=NOW).date == dt.date(2026, 12, 4)
     assert read_due_date("in 2 weeks", now=NOW).date == dt.date(2026, 12, 10)
+
+
+# --- The refusal rule: what follows the last marker is a date, or the line is refused ---------
+
+RULE = [
+    # (line, due date or None, text left, or the error key when refused)
+    ("Offerte @jan_h tegen ten laatste 26 maart", dt.date(2027, 3, 26), "Offerte @jan_h"),
+    ("Offerte @jan_h uiterlijk op 4/12", dt.date(2026, 12, 4), "Offerte @jan_h"),
+    ("Offerte @jan_h voor vrijdag", dt.date(2026, 11, 27), "Offerte @jan_h"),
+    ("Offerte @jan_h deadline: 4/12", dt.date(2026, 12, 4), "Offerte @jan_h"),
+    ("Quotes @jan_h no later than friday", dt.date(2026, 11, 27), "Quotes @jan_h"),
+    ("Quotes @jan_h due friday", dt.date(2026, 11, 27), "Quotes @jan_h"),
+    ("Quotes @jan_h before friday", dt.date(2026, 11, 27), "Quotes @jan_h"),
+    ("Devis @jan_h pour le 4 décembre", dt.date(2026, 12, 4), "Devis @jan_h"),
+    ("Devis @jan_h d’ici le 15", dt.date(2026, 12, 15), "Devis @jan_h"),
+    ("Devis @jan_h au plus tard le vendredi 4 décembre", dt.date(2026, 12, 4), "Devis @jan_h"),
+    ("Devis @jan_h le jeudi 3 décembre", dt.date(2026, 12, 3), "Devis @jan_h"),
+    ("Offerte @jan_h vrijdag", dt.date(2026, 11, 27), "Offerte @jan_h"),
+    ("tegen vrijdag: offerte opvragen", dt.date(2026, 11, 27), "offerte opvragen"),
+    ("Offerte tegen vrijdag voor de sporthal", dt.date(2026, 11, 27), "Offerte voor de sporthal"),
+    # Prose: a preposition before the owner, or without one, with no date word after it.
+    ("Campagne tegen zwerfvuil @jan_h", None, "Campagne tegen zwerfvuil @jan_h"),
+    ("Subsidie voor de sporthal @jan_h", None, "Subsidie voor de sporthal @jan_h"),
+    ("@jan_h offerte opvragen voor de sporthal", None, "@jan_h offerte opvragen voor de sporthal"),
+    ("Texte pour les bulletins @jan_h", None, "Texte pour les bulletins @jan_h"),
+    ("Campagne tegen hittestress in de zomer", None, "Campagne tegen hittestress in de zomer"),
+    ("Stand voor de week van de mobiliteit", None, "Stand voor de week van de mobiliteit"),
+    ("Wandeling voor de dag van de natuur", None, "Wandeling voor de dag van de natuur"),
+    ("Plan voor een koele zomer", None, "Plan voor een koele zomer"),
+    ("Campagne voor snel fietsen", None, "Campagne voor snel fietsen"),
+    ("Subsidie voor 2027-2030", None, "Subsidie voor 2027-2030"),
+    ("Offerte voor 2 warmtepompen", None, "Offerte voor 2 warmtepompen"),
+    # Refused: after a strong marker, or `tegen`/`by`/`pour`/`avant` after the owner.
+    ("Offerte @jan_h tegen zwerfvuil", "date.unreadable", ""),
+    ("Offerte @jan_h by the team", "date.unreadable", ""),
+    ("Offerte ten laatste de vergadering", "date.unreadable", ""),
+    ("Offerte @jan_h uiterlijk", "date.missing", ""),
+    ("Offerte @jan_h tegen binnenkort", "date.vague", ""),
+    ("Offerte @jan_h tegen 18/3 om kwart voor vier", "date.unreadable", ""),
+    ("Offerte @jan_h in de zomer", "date.vague", ""),
+    ("Offerte voor 31/2", "date.no_such_day", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "due", "rest"), RULE)
+def test_the_last_marker_asks_for_a_date(text: str, due: object, rest: str) -> None:
+    if isinstance(due, str):
+        with pytest.raises(DateParseError) as refused:
+            parse_arguments(text, now=NOW)
+        assert refused.value.key == due
+        return
+    args = parse_arguments(text, now=NOW)
+    assert (args.when.date if args.when else None) == due
+    assert args.text.replace("@jan_h", "").split() == rest.replace("@jan_h", "").split()
+
+
+_NO_DATE_WORDS = st.lists(
+    st.sampled_from(
+        ["de", "vergadering", "zwerfvuil", "het", "college", "team", "réunion", "la", "nota",
+         "bij", "en", "met", "budget", "Fluvius", "raad", "project", "2030", "20%", "half"]
+    ),
+    min_size=1,
+    max_size=5,
+).map(" ".join)  # fmt: skip
+_STRONG = st.sampled_from(
+    ["ten laatste", "uiterlijk", "tegen ten laatste", "deadline", "no later than", "d'ici",
+     "au plus tard", "Uiterlijk", "TEN LAATSTE"]
+)  # fmt: skip
+_ASKING = st.sampled_from(["tegen", "by", "pour", "avant", "TEGEN"])
+
+
+@settings(max_examples=300)
+@given(_STRONG, _NO_DATE_WORDS, st.booleans())
+def test_no_date_words_after_a_strong_marker_are_refused(
+    marker: str, words: str, owner: bool
+) -> None:
+    with pytest.raises(DateParseError):
+        parse_arguments(f"Offerte opvragen{' @jan_h' if owner else ''} {marker} {words}", now=NOW)
+
+
+@settings(max_examples=300)
+@given(_ASKING, _NO_DATE_WORDS)
+def test_no_date_words_after_the_owner_and_tegen_are_refused(marker: str, words: str) -> None:
+    with pytest.raises(DateParseError):
+        parse_arguments(f"Offerte opvragen @jan_h {marker} {words}", now=NOW)
+
+
+_DEADLINE_WORDS = [
+    "tegen", "ten laatste", "uiterlijk", "voor", "vóór", "tegen ten laatste", "ten laatste op",
+    "deadline", "deadline:", "by", "no later than", "before", "due", "pour le", "avant le",
+    "d'ici le", "au plus tard le", "Tegen", "UITERLIJK",
+]  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(
+    st.sampled_from(_DEADLINE_WORDS),
+    st.integers(min_value=0, max_value=730),
+    st.data(),
+)
+def test_every_deadline_word_takes_every_written_form_of_a_date(
+    marker: str, ahead: int, data: st.DataObject
+) -> None:
+    day = NOW.date() + dt.timedelta(days=ahead)
+    forms = [
+        form
+        for form in written_forms(day, NOW.date())
+        if not (marker.endswith((" le", " op")) and form.startswith(("le ", "op ")))
+    ]
+    form = data.draw(st.sampled_from(forms), label="form")
+    args = parse_arguments(f"Offerte warmtepompen @jan_h {marker} {form}", now=NOW)
+    assert args.when is not None and args.when.date == day
+    assert args.text == "Offerte warmtepompen"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("uiterlijk vrijdag", dt.date(2026, 11, 27)),
+        ("voor de zomervakantie", dt.date(2027, 6, 30)),
+        ("na de paasvakantie", dt.date(2027, 4, 12)),
+        ("d'ici le 15", dt.date(2026, 12, 15)),
+        ("tegen ten laatste 4/12", dt.date(2026, 12, 4)),
+    ],
+)
+def test_a_postponement_takes_the_deadline_words_too(text: str, day: dt.date) -> None:
+    assert read_due_date(text, now=NOW).date == day

@@ -235,7 +235,6 @@ ERRORS = [
     ("13pm", "date.bad_time"),
     ("0am", "date.bad_time"),
     ("over 999999 weken", "date.out_of_range"),
-    ("gisteren", "date.unreadable"),
     ("banaan", "date.unreadable"),
     ("15", "date.unreadable"),
     ("maart", "date.unreadable"),
@@ -449,3 +448,180 @@ def test_any_mix_of_date_words_gives_a_when_or_a_date_parse_error(
     text: str, now: dt.datetime
 ) -> None:
     _only_date_errors(text, now)
+
+
+# --- Deadlines as people say them -------------------------------------------------------------
+
+SAID = [
+    # School holidays of the Flemish community: "na" the first working day after, "voor" (or
+    # the name alone, as a deadline) the last working day before.
+    ("na de paasvakantie", THU, D(2027, 4, 12), None),  # Easter 28/3: holiday 29/3-11/4
+    ("voor de paasvakantie", THU, D(2027, 3, 26), None),
+    ("paasvakantie", THU, D(2027, 3, 26), None),
+    ("na de kerstvakantie", THU, D(2027, 1, 4), None),  # 21/12-3/1
+    ("voor de kerstvakantie", THU, D(2026, 12, 18), None),
+    ("krokusvakantie", THU, D(2027, 2, 5), None),  # 8/2-14/2
+    ("na de krokusvakantie", THU, D(2027, 2, 15), None),
+    ("voor de herfstvakantie", THU, D(2027, 10, 29), None),  # 1/11-7/11 2027
+    ("na de herfstvakantie", THU, D(2027, 11, 8), None),
+    ("na de herfstvakantie", brussels(2026, 11, 4, 9, 0), D(2026, 11, 9), None),  # under way
+    ("voor de zomervakantie", THU, D(2027, 6, 30), None),
+    ("na de zomervakantie", THU, D(2027, 9, 1), None),
+    ("na de zomer", THU, D(2027, 9, 1), None),
+    ("voor het verlof", THU, D(2027, 6, 30), None),
+    ("na de grote vakantie", THU, D(2027, 9, 1), None),
+    ("na de paasvakantie 2028", THU, D(2028, 4, 18), None),  # Easter 16/4/2028: 3/4-17/4
+    ("after the Easter holidays", THU, D(2027, 4, 12), None),
+    ("before the summer holidays", THU, D(2027, 6, 30), None),
+    ("après les vacances de Pâques", THU, D(2027, 4, 12), None),
+    ("avant les vacances de Noël", THU, D(2026, 12, 18), None),
+    ("après l'été", THU, D(2027, 9, 1), None),
+    # The Nth, weeks and their edges.
+    ("de 15de", THU, D(2026, 12, 15), None),
+    ("de 26ste", THU, D(2026, 11, 26), None),
+    ("de 31ste", THU, D(2026, 12, 31), None),
+    ("de 30ste", brussels(2027, 1, 31, 9, 0), D(2027, 3, 30), None),
+    ("15de", THU, D(2026, 12, 15), None),
+    ("the 15th", THU, D(2026, 12, 15), None),
+    ("le 15", THU, D(2026, 12, 15), None),
+    ("le 1er", THU, D(2026, 12, 1), None),
+    ("eind volgende week", THU, D(2026, 12, 4), None),
+    ("begin volgende week", THU, D(2026, 11, 30), None),
+    ("midden volgende week", THU, D(2026, 12, 2), None),
+    ("eind deze week", THU, D(2026, 11, 27), None),
+    ("eind van de week", THU, D(2026, 11, 27), None),
+    ("end of next week", THU, D(2026, 12, 4), None),
+    ("fin de la semaine prochaine", THU, D(2026, 12, 4), None),
+    ("begin volgende maand", THU, D(2026, 12, 1), None),
+    ("de week van 15 maart", THU, D(2027, 3, 19), None),
+    ("week van 15/3", THU, D(2027, 3, 19), None),
+    ("the week of March 15", THU, D(2027, 3, 19), None),
+    ("la semaine du 15 mars", THU, D(2027, 3, 19), None),
+    # The past is read, so that the refusal can name it.
+    ("gisteren", THU, D(2026, 11, 25), None),
+    ("eergisteren", THU, D(2026, 11, 24), None),
+    ("vorige week", THU, D(2026, 11, 16), None),
+    ("vorige maand", THU, D(2026, 10, 1), None),
+    ("vorige dinsdag", THU, D(2026, 11, 24), None),
+    ("afgelopen vrijdag", THU, D(2026, 11, 20), None),
+    ("yesterday", THU, D(2026, 11, 25), None),
+    ("last week", THU, D(2026, 11, 16), None),
+    ("last month", THU, D(2026, 10, 1), None),
+    ("last tuesday", THU, D(2026, 11, 24), None),
+    ("hier", THU, D(2026, 11, 25), None),
+    ("avant-hier", THU, D(2026, 11, 24), None),
+    ("la semaine dernière", THU, D(2026, 11, 16), None),
+    ("le mois dernier", THU, D(2026, 10, 1), None),
+    ("mardi dernier", THU, D(2026, 11, 24), None),
+    # Typed the way phones type.
+    ("VRIJDAG", THU, D(2026, 11, 27), None),
+    ("vrijdag.", THU, D(2026, 11, 27), None),
+    ("vrijdag 👍", THU, D(2026, 11, 27), None),
+    ("📅 vrijdag", THU, D(2026, 11, 27), None),
+    ("vrijdag\u00a014u", THU, D(2026, 11, 27), T(14, 0)),
+    ("vrijdag\u202f14u", THU, D(2026, 11, 27), T(14, 0)),
+    ("“vrijdag”", THU, D(2026, 11, 27), None),
+    ("’s avonds", THU, D(2026, 11, 26), T(19, 0)),
+    ("14 u", THU, D(2026, 11, 27), T(14, 0)),
+    ("14u.", THU, D(2026, 11, 27), T(14, 0)),
+    ("14 u.", THU, D(2026, 11, 27), T(14, 0)),
+    ("14.30u", THU, D(2026, 11, 27), T(14, 30)),
+    ("do 18/3 15u45", THU, D(2027, 3, 18), T(15, 45)),
+    ("dins.", THU, D(2026, 12, 1), None),
+    ("woe", THU, D(2026, 12, 2), None),
+    ("17u", THU, D(2026, 11, 26), T(17, 0)),
+    ("thursday 3pm", THU, D(2026, 12, 3), T(15, 0)),
+]
+
+
+@pytest.mark.parametrize(("text", "now", "day", "time"), SAID)
+def test_parse_when_reads_deadlines_as_people_say_them(
+    text: str, now: dt.datetime, day: dt.date, time: dt.time | None
+) -> None:
+    assert parse_when(text, now=now) == When(day, time)
+
+
+@pytest.mark.parametrize(
+    ("text", "forms"),
+    [
+        ("binnenkort", "date.closest.soon"),
+        ("asap", "date.closest.soon"),
+        ("zo snel mogelijk", "date.closest.soon"),
+        ("bientôt", "date.closest.soon"),
+        ("volgend jaar", "date.closest.year"),
+        ("next year", "date.closest.year"),
+        ("2030", "date.closest.year"),
+        ("in de zomer", "date.closest.summer"),
+        ("this summer", "date.closest.summer"),
+        ("deze week", "date.closest.week"),
+        ("het najaar", "date.closest.season"),
+    ],
+)
+def test_what_names_no_day_is_refused_with_the_closest_forms(text: str, forms: str) -> None:
+    with pytest.raises(DateParseError) as caught:
+        parse_when(text, now=THU)
+    assert caught.value.key == "date.vague"
+    assert caught.value.params["forms"] == forms
+    for lang in ("nl", "en", "fr"):
+        message = str(catalogues()[lang]["date.vague"]).format(
+            **caught.value.localized_params(lang)
+        )
+        assert "date." not in message and text in message
+
+
+# --- Any date in the next two years, in any written form --------------------------------------
+
+_NL_MONTHS = (
+    "januari februari maart april mei juni juli augustus september oktober november december"
+)
+_EN_MONTHS = "January February March April May June July August September October November December"
+_FR_MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+_NL_DAYS = "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag"
+_NL_SHORT = "ma di wo do vr za zo"
+_EN_DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+_FR_DAYS = "lundi mardi mercredi jeudi vendredi samedi dimanche"
+
+
+def written_forms(day: dt.date, today: dt.date) -> list[str]:
+    """Every way the README says a date may be written, for `day` as seen on `today`."""
+    d, m, y = day.day, day.month, day.year
+    nl, en, fr = (names.split()[m - 1] for names in (_NL_MONTHS, _EN_MONTHS, _FR_MONTHS))
+    wd = day.weekday()
+    nl_day, nl_short, en_day, fr_day = (
+        names.split()[wd] for names in (_NL_DAYS, _NL_SHORT, _EN_DAYS, _FR_DAYS)
+    )
+    forms = [
+        f"{d}/{m}/{y}", f"{d:02}/{m:02}/{y}", f"{d}/{m}/{y % 100:02}", f"{d}-{m}-{y}",
+        f"{d:02}.{m:02}.{y}", day.isoformat(), f"{d} {nl} {y}", f"{nl_day} {d} {nl} {y}",
+        f"{nl_short} {d}/{m}/{y}", f"{nl_short}. {d}/{m}/{y}", f"{en} {d}, {y}",
+        f"{en_day}, {en} {d}, {y}", f"{d} {fr} {y}", f"{fr_day} {d} {fr} {y}",
+        f"le {d} {fr} {y}", f"op {nl_day} {d} {nl} {y}", f"{nl_day.upper()} {d}/{m}/{y}",
+    ]  # fmt: skip
+    if (day - today).days < 365:
+        forms += [
+            f"{d}/{m}", f"{d:02}/{m:02}", f"{d} {nl}", f"{d} {nl[:3]}.", f"{en} {d}",
+            f"{d} {fr}", f"{nl_short} {d}/{m}", f"{nl_day} {d} {nl}", f"{en_day}, {en} {d}",
+        ]  # fmt: skip
+    ahead = (day - today).days
+    forms += [f"over {ahead} dagen", f"in {ahead} days", f"dans {ahead} jours"]
+    if 1 <= ahead <= 7:
+        forms += [nl_day, nl_short, en_day, f"volgende {nl_day}", f"{fr_day} prochain"]
+    return forms
+
+
+@settings(max_examples=300)
+@given(
+    st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2030, 12, 31)),
+    st.integers(min_value=0, max_value=730),
+    st.data(),
+)
+def test_any_date_in_the_next_two_years_in_any_written_form_is_that_date(
+    moment: dt.datetime, ahead: int, data: st.DataObject
+) -> None:
+    now = moment.replace(tzinfo=BRUSSELS)
+    day = now.date() + dt.timedelta(days=ahead)
+    form = data.draw(st.sampled_from(written_forms(day, now.date())), label="form")
+    clock = data.draw(st.sampled_from(["", " 15u45", " om 9u", " 14:30", " 2pm"]), label="time")
+    expected = {"": None, " 15u45": T(15, 45), " om 9u": T(9, 0), " 14:30": T(14, 30)}
+    expected[" 2pm"] = T(14, 0)
+    assert parse_when(form + clock, now=now) == When(day, expected[clock])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,84 @@ def test_a_plural_message_is_refused_by_t_and_a_plain_one_by_tn() -> None:
     plain = next(key for key, text in sources()["nl"].items() if isinstance(text, str))
     with pytest.raises(TypeError):
         tn("nl", plain, 2)
+
+
+# Hand-made plurals: a word with its plural ending in brackets ("cluster(s)", "werkdag(en)",
+# "jour(s)"), or two forms of one word side by side ("afspraak/afspraken").
+BRACKETED_ENDING = re.compile(r"[^\W\d_]\((s|en|e|es|x|n|nen|ën)\)", re.IGNORECASE)
+SLASHED_FORMS = re.compile(r"\b([^\W\d_]{3,})/([^\W\d_]{3,})\b")
+# Placeholders that carry a number of things: followed by a word, the text must be a plural
+# message (the word then agrees with the number), or the number a plural piece ("3 leden").
+COUNTS = {"count", "days", "members", "inhabitants", "clusters", "agreements", "made"}
+COUNT_FOLLOWED_BY_WORD = re.compile(r"\{(" + "|".join(COUNTS) + r")\}\s+[^\W\d_]")
+# Followed by a word that does not depend on the number: a range's upper end ("1 to {count} in
+# /clusters"), "… and {count} more".
+NOT_A_QUANTITY = {"facilitator.unknown_number", "facilitator.detail_more"}
+
+
+def shared_start(a: str, b: str) -> int:
+    return next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+
+
+def hand_made_plurals(key: str, text: str | tuple[str, ...]) -> list[str]:
+    forms = text if isinstance(text, tuple) else (text,)
+    found = []
+    for form in forms:
+        found += [m.group(0) for m in BRACKETED_ENDING.finditer(form)]
+        found += [
+            m.group(0)
+            for m in SLASHED_FORMS.finditer(form)
+            if shared_start(m.group(1).lower(), m.group(2).lower()) >= 4
+        ]
+        if not isinstance(text, tuple) and key not in NOT_A_QUANTITY:
+            found += [m.group(0) for m in COUNT_FOLLOWED_BY_WORD.finditer(form)]
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_message_makes_its_plural_by_hand(lang: str) -> None:
+    found = {
+        key: hits for key, text in sources()[lang].items() if (hits := hand_made_plurals(key, text))
+    }
+    assert not found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in {clusters} cluster(s)",
+        "{days} werkdag(en) voor de deadline",
+        "Je {agreements} afspraak/afspraken",
+        "{days} jour(s) ouvrable(s)",
+        "{members} leden",
+        "💤 {count} calme(s) :",
+    ],
+)
+def test_the_scan_finds_hand_made_plurals(text: str) -> None:
+    assert hand_made_plurals("example.key", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["herinneringen uit/aan", "Schrijf dag/maand, bijvoorbeeld 11/7.", "{members}", "/afspraken"],
+)
+def test_the_scan_leaves_other_slashes_and_pieces_alone(text: str) -> None:
+    assert not hand_made_plurals("example.key", text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "expected"),
+    [
+        ("nl", 1, "1 lid"),
+        ("nl", 2, "2 leden"),
+        ("en", 1, "1 member"),
+        ("en", 0, "0 members"),
+        ("fr", 0, "0 membre"),
+        ("fr", 1, "1 membre"),
+        ("fr", 2, "2 membres"),
+    ],
+)
+def test_plural_forms_follow_each_languages_rule(lang: str, count: int, expected: str) -> None:
+    assert tn(lang, "count.members", count) == expected
