@@ -55,7 +55,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
         )
         .rate_limiter(
             AIORateLimiter(
-                overall_max_rate=30,
+                overall_max_rate=settings.messages_per_second,
                 overall_time_period=1,
                 group_max_rate=settings.group_messages_per_minute,
                 group_time_period=60,

@@ -133,7 +133,9 @@ async def _record(
             )
         except DomainError as error:
             raise explained(turn, error, example) from None
-        await replan_agreement(turn.session, cluster=cluster, agreement=agreement, now=turn.now)
+        await replan_agreement(
+            turn.session, cluster=cluster, agreement=agreement, now=turn.now, new=True
+        )
         if place is None and agreement.municipality_id is not None:
             place = await turn.session.get(Municipality, agreement.municipality_id)
         recorded.append((agreement, place))

@@ -182,7 +182,7 @@ async def plan(turn: Turn) -> None:
         now=turn.now,
         thread_id=turn.thread_id,
     )
-    await replan_meeting(turn.session, cluster=cluster, meeting=meeting, now=turn.now)
+    await replan_meeting(turn.session, cluster=cluster, meeting=meeting, now=turn.now, new=True)
     lines: list[str] = [turn.t("meeting.planned", number=meeting.number, when=_when(turn, meeting))]
     lines += meeting_details(turn.lang, meeting, host, proposal=proposal, tz=turn.tz)
     warning = day_off_warning(turn, meeting.starts_at.astimezone(turn.tz).date())

@@ -18,6 +18,7 @@ from models import clusters
 from models.clusters import Member, Role
 from models.errors import DomainError
 from models.nudges import PlannedRow, sync_planned
+from scheduler.sweep import replan_digest
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,8 @@ async def start(turn: Turn) -> None:
         username=turn.user.username,
         now=turn.now,
     )
+    # The weekly digest is planned here and whenever it is sent, not looked for by every sweep.
+    await replan_digest(turn.session, cluster=cluster, now=turn.now)
     await turn.say("start.registered", title=cluster.title)
 
 
@@ -284,6 +287,7 @@ async def bot_membership_changed(update: Update, context: ContextTypes.DEFAULT_T
             if cluster is not None:
                 cluster.status = clusters.ClusterStatus.ACTIVE
                 session.add(cluster)
+                await replan_digest(session, cluster=cluster, now=runtime.clock.now())
                 await session.commit()
                 text = t(cluster.language, "bot.welcome_back", title=cluster.title)
             else:

@@ -363,7 +363,7 @@ async def open_poll(turn: Turn) -> None:
     message = await turn.reply(text, reply_markup=markup)
     poll.message_id = message.message_id
     turn.session.add(poll)
-    await replan_poll(turn.session, cluster=cluster, poll=poll, now=turn.now)
+    await replan_poll(turn.session, cluster=cluster, poll=poll, now=turn.now, new=True)
     assert poll.id is not None
     turn.context.bot_data.setdefault(_RENDERED_KEY, {})[poll.id] = _fingerprint(text, markup)
     # Not in the poll message itself, which is rendered anew on every vote.

@@ -36,9 +36,7 @@ from models.clusters import (
     Cluster,
     Member,
     Role,
-    get_cluster,
-    touch_activity,
-    touch_member,
+    arrive,
 )
 from models.errors import DomainError, NotAllowed
 
@@ -214,20 +212,18 @@ async def run_turn(
     now = runtime.clock.now()
     private = chat.type == ChatType.PRIVATE
     async with runtime.sessions() as session:
-        cluster = None if private else await get_cluster(session, chat.id)
-        if cluster is not None and not cluster.is_active:
-            cluster = None
-        member = None
-        if cluster is not None:
-            member = await touch_member(
+        cluster = member = None
+        if not private:
+            arrival = await arrive(
                 session,
-                cluster=cluster,
+                chat_id=chat.id,
                 user_id=user.id,
                 name=user.full_name,
                 username=user.username,
                 now=now,
             )
-            await touch_activity(session, cluster=cluster, now=now)
+            cluster, member = arrival.cluster, arrival.member
+            # Ends the lookup's transaction too, so a refusal's rollback keeps these loaded.
             await session.commit()
         lang = chat_language(cluster, user, runtime)
         role = _role(user, cluster, member, runtime)

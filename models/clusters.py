@@ -7,9 +7,10 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint, func, update
+from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint, and_, func, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -232,6 +233,68 @@ async def touch_activity(session: AsyncSession, *, cluster: Cluster, now: dt.dat
     session.add(cluster)
 
 
+# "Last seen" and "last activity" are kept to this precision, so a busy chat does not write
+# them with every message; they are shown as days.
+SEEN_PRECISION = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """The chat's cluster and the sender's membership, as one update finds them."""
+
+    cluster: Cluster | None
+    member: Member | None
+
+
+def _stale(moment: dt.datetime | None, now: dt.datetime) -> bool:
+    return moment is None or now - moment >= SEEN_PRECISION
+
+
+async def arrive(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    user_id: int,
+    name: str,
+    username: str | None,
+    now: dt.datetime,
+) -> Arrival:
+    """One query for the active cluster of the chat and the sender's member row, which is
+    created, or brought up to date, only when something changed or `SEEN_PRECISION` passed."""
+    row = (
+        await session.exec(
+            select(Cluster, Member)
+            .outerjoin(
+                Member, and_(col(Member.cluster_id) == Cluster.id, col(Member.user_id) == user_id)
+            )
+            .where(Cluster.chat_id == chat_id)
+        )
+    ).first()
+    if row is None or not row[0].is_active:
+        return Arrival(None, None)
+    cluster, member = row
+    name = name[:255]
+    if (
+        member is None
+        or member.erased
+        or member.name != name
+        or member.username != username
+        or _stale(member.last_seen_at, now)
+    ):
+        member = await touch_member(
+            session,
+            cluster=cluster,
+            user_id=user_id,
+            name=name,
+            username=username,
+            now=now,
+            known=member,
+        )
+    if _stale(cluster.last_activity_at, now):
+        await touch_activity(session, cluster=cluster, now=now)
+    return Arrival(cluster, member)
+
+
 # --- members --------------------------------------------------------------------------------
 
 
@@ -243,18 +306,22 @@ async def touch_member(
     name: str,
     username: str | None,
     now: dt.datetime,
+    known: Member | None = None,
 ) -> Member:
-    """Register a member on first sight and keep their name and username current.
+    """Register a member on first sight and keep their name and username current; `known` is
+    their row when the caller already has it.
 
     Someone who speaks is in the group (again): a left member is back. The first time a
     username speaks, a pending member of that username becomes this person, with the
     agreements they were given meanwhile.
     """
     assert cluster.id is not None
-    result = await session.exec(
-        select(Member).where(Member.cluster_id == cluster.id, Member.user_id == user_id)
-    )
-    member = result.first()
+    member = known
+    if member is None:
+        result = await session.exec(
+            select(Member).where(Member.cluster_id == cluster.id, Member.user_id == user_id)
+        )
+        member = result.first()
     new_username = member is None or (member.username or "").lower() != (username or "").lower()
     pending = None
     if username and new_username:

@@ -103,7 +103,13 @@ async def test_an_agreement_repeats_owner_municipality_and_the_date_in_full(worl
     assert agreement.due_date == dt.date(2027, 3, 19)
 
     async with world.runtime.sessions() as session:
-        nudges = (await session.exec(select(Nudge).where(Nudge.subject_id == agreement.id))).all()
+        nudges = (
+            await session.exec(
+                select(Nudge).where(
+                    Nudge.subject_type == "agreement", Nudge.subject_id == agreement.id
+                )
+            )
+        ).all()
     assert nudges and all(n.status == NudgeStatus.PENDING for n in nudges)
 
 
@@ -309,7 +315,7 @@ async def test_postponing_keeps_the_history(world: World) -> None:
         keys = {
             n.dedupe_key
             for n in (await session.exec(select(Nudge))).all()
-            if n.status == NudgeStatus.PENDING
+            if n.status == NudgeStatus.PENDING and n.subject_type == "agreement"
         }
     assert keys and all("2027-03-26" in key for key in keys)
 

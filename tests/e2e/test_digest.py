@@ -70,7 +70,7 @@ async def test_the_digest_lists_what_is_open_per_municipality_and_what_is_late(
     await fien.says("/vergadering di 20/4 19u30 #Lennik Gemeentehuis")
     await fien.says("/datumprikker do 15/4 14u; vr 16/4 10u")
 
-    world.clock.advance_to(local(3, 24, 11))  # Wednesday: agreement 1 is two days late
+    await world.run_until(local(3, 24, 11))  # Wednesday: agreement 1 is two days late
     reply = await lies.says("/overzicht")
     text = reply.text
     lines = text.splitlines()

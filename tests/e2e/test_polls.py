@@ -326,7 +326,11 @@ async def test_default_deadline_is_three_working_days_before(world: World) -> No
     # Tuesday 9 March 2027 minus three working days: Thursday 4 March, at noon.
     assert "donderdag 4 maart 2027 12:00" in poll.text
     async with world.runtime.sessions() as session:
-        rows = (await session.exec(select(Nudge).order_by(col(Nudge.due_at)))).all()
+        rows = (
+            await session.exec(
+                select(Nudge).where(Nudge.subject_type == "poll").order_by(col(Nudge.due_at))
+            )
+        ).all()
     assert [(r.kind, r.status) for r in rows] == [
         ("poll_reminder", NudgeStatus.PENDING),
         ("poll_deadline", NudgeStatus.PENDING),
