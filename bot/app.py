@@ -28,6 +28,7 @@ from handlers import (
     privacy,
     topics,
     trajectory,
+    unknown,
 )
 from handlers import settings as schedule_settings
 from handlers.errors import on_error
@@ -57,7 +58,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
         )
         .rate_limiter(
             AIORateLimiter(
-                overall_max_rate=30,
+                overall_max_rate=settings.messages_per_second,
                 overall_time_period=1,
                 group_max_rate=settings.group_messages_per_minute,
                 group_time_period=60,
@@ -104,6 +105,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
     nudges.register(app)
     digest.register(app)
     schedule_settings.register(app)
+    unknown.register(app)  # last: only what no other handler took
     app.add_error_handler(on_error)
     # The sweep gets its deliver callable from handlers/ here: scheduler/ never imports it.
     jobs.register(

@@ -23,12 +23,14 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import build_application
 from bot.config import ConfigError, Settings
 from models.db import DatabaseUrlError, async_url
-from models.migrate import new_revision, upgrade
+from models.migrate import is_current, new_revision, upgrade
 
 DEFAULT_PORT = 8080
 SANDBOX_DATABASE = Path("klimaatbot-sandbox.db")
-# Everything the handlers listen to; Telegram sends nothing else.
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+# Everything the handlers listen to; Telegram sends nothing else. `chat_member` (someone
+# leaving or joining) is sent only when asked for here, and only while the bot is an admin;
+# the `left_chat_member` service message covers groups where it is not.
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "chat_member"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,7 +98,8 @@ def _upgrade(settings: Settings) -> None:
         if not folder.is_dir():
             raise _Unusable(f"cannot open the database {shown}: folder {folder} does not exist")
     try:
-        upgrade(settings.database_url)
+        if not is_current(settings.database_url):
+            upgrade(settings.database_url)
     except (SQLAlchemyError, OSError) as exc:  # the operator needs one line, not a traceback
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise _Unusable(f"cannot open the database {shown}: {reason}") from exc

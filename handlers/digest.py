@@ -136,6 +136,8 @@ async def render_news(
         )
     if news.older_overdue:
         lines += ["", tn(lang, "digest.older_overdue", news.older_overdue)]
+    if news.left_owned:
+        lines += ["", tn(lang, "digest.left_owners", news.left_owned)]
     return "\n".join(lines)
 
 

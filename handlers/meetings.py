@@ -16,6 +16,7 @@ from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden
 
 from handlers.dates import DateParseError, split_leading_when
+from handlers.days_off import day_off_warning
 from handlers.i18n import Html, t
 from handlers.ics import IcsEvent, build_calendar, meeting_uid
 from handlers.render import locale_of, long_date, long_datetime, long_due, mention, plain_name
@@ -219,11 +220,14 @@ async def plan(turn: Turn) -> None:
         thread_id=turn.thread_id,
         repeat=repeat,
     )
-    await replan_meeting(turn.session, cluster=cluster, meeting=meeting, now=turn.now)
+    await replan_meeting(turn.session, cluster=cluster, meeting=meeting, now=turn.now, new=True)
     lines: list[str] = [turn.t("meeting.planned", number=meeting.number, when=_when(turn, meeting))]
     lines += meeting_details(turn.lang, meeting, host, proposal=proposal, tz=turn.tz)
     if repeat:
         lines.append(turn.t("meeting.series", rhythm=repeat_label(turn.lang, repeat)))
+    warning = day_off_warning(turn, meeting.starts_at.astimezone(turn.tz).date())
+    if warning is not None:
+        lines.append(warning)
     lines.append(turn.t("meeting.agenda_hint"))
     await turn.reply("\n".join(lines))
     await send_invitation(

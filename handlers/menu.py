@@ -21,16 +21,18 @@ class Where(StrEnum):
 @dataclass(frozen=True)
 class CommandSpec:
     name: str  # canonical Dutch name
-    alias: str | None  # English alias; both work in every language
+    alias: str | None  # English alias; every name works in every language
     role: Role  # the least role that may use it
     where: Where
+    french: str | None = None  # French alias, shown in French; may equal the English one
 
     @property
     def names(self) -> list[str]:
-        return [self.name] + ([self.alias] if self.alias and self.alias != self.name else [])
+        return list(dict.fromkeys(n for n in (self.name, self.alias, self.french) if n))
 
     def shown_name(self, lang: str) -> str:
-        return self.alias if lang == "en" and self.alias else self.name
+        shown = {"en": self.alias, "fr": self.french}.get(lang)
+        return shown or self.name
 
     def allowed_in(self, *, private: bool) -> bool:
         return self.where == Where.ANY or (self.where == Where.PRIVATE) == private
@@ -42,43 +44,43 @@ G, P, X = Where.GROUP, Where.PRIVATE, Where.ANY
 
 COMMANDS: tuple[CommandSpec, ...] = (
     _("start", None, A, X),
-    _("hulp", "help", A, X),
+    _("hulp", "help", A, X, "aide"),
     _("cluster", None, M, G),
-    _("gemeenten", "municipalities", M, G),
-    _("gemeente", "municipality", M, G),
-    _("inwoners", "inhabitants", C, G),
-    _("coordinator", None, C, G),
-    _("taal", "language", C, G),
-    _("instellingen", "settings", C, G),
-    _("afspraak", "agreement", M, G),
-    _("besluit", "decision", M, G),
-    _("afspraken", "agreements", M, G),
-    _("klaar", "done", M, G),
-    _("uitstel", "postpone", M, G),
-    _("schrap", "drop", M, G),
-    _("actie", "action", M, G),
-    _("acties", "actions", M, G),
-    _("datumprikker", "meetingpoll", M, G),
-    _("sluit", "close", C, G),
-    _("vergadering", "meeting", M, G),
-    _("vergaderingen", "meetings", M, G),
+    _("gemeenten", "municipalities", M, G, "communes"),
+    _("gemeente", "municipality", M, G, "commune"),
+    _("inwoners", "inhabitants", C, G, "habitants"),
+    _("coordinator", None, C, G, "coordinateur"),
+    _("taal", "language", C, G, "langue"),
+    _("instellingen", "settings", C, G, "parametres"),
+    _("afspraak", "agreement", M, G, "accord"),
+    _("besluit", "decision", M, G, "decision"),
+    _("afspraken", "agreements", M, G, "accords"),
+    _("klaar", "done", M, G, "fait"),
+    _("uitstel", "postpone", M, G, "reporter"),
+    _("schrap", "drop", M, G, "supprimer"),
+    _("actie", "action", M, G, "action"),
+    _("acties", "actions", M, G, "actions"),
+    _("datumprikker", "meetingpoll", M, G, "sondage"),
+    _("sluit", "close", C, G, "fermer"),
+    _("vergadering", "meeting", M, G, "reunion"),
+    _("vergaderingen", "meetings", M, G, "reunions"),
     _("agenda", None, M, G),
-    _("verslag", "minutes", M, G),
-    _("overzicht", "digest", M, G),
-    _("thema", "theme", M, G),
-    _("leerpunt", "lesson", M, G),
-    _("praktijkvoorbeeld", "practice", M, G),
-    _("leerpunten", "lessons", M, X),
-    _("kosten", "costs", C, G),
+    _("verslag", "minutes", M, G, "compterendu"),
+    _("overzicht", "digest", M, G, "resume"),
+    _("thema", "theme", M, G, "theme"),
+    _("leerpunt", "lesson", M, G, "lecon"),
+    _("praktijkvoorbeeld", "practice", M, G, "bonnepratique"),
+    _("leerpunten", "lessons", M, X, "lecons"),
+    _("kosten", "costs", C, G, "couts"),
     _("export", None, C, X),
-    _("traject", "trajectory", M, X),
+    _("traject", "trajectory", M, X, "trajet"),
     _("plan", None, M, G),
-    _("overdracht", "handover", F, G),
+    _("overdracht", "handover", F, G, "passation"),
     _("clusters", None, F, P),
-    _("rondzenden", "broadcast", F, P),
-    _("privacy", None, A, X),
-    _("mijngegevens", "mydata", A, P),
-    _("vergeetmij", "forgetme", A, P),
+    _("rondzenden", "broadcast", F, P, "diffuser"),
+    _("privacy", None, A, X, "confidentialite"),
+    _("mijngegevens", "mydata", A, P, "mesdonnees"),
+    _("vergeetmij", "forgetme", A, P, "oubliermoi"),
 )
 
 BY_NAME: dict[str, CommandSpec] = {name: spec for spec in COMMANDS for name in spec.names}

@@ -34,7 +34,14 @@ from handlers.runtime import App, Runtime, runtime_of
 from handlers.turn import Turn, button
 from models import agreements
 from models.agreements import Agreement, AgreementStatus
-from models.clusters import Cluster, Member, Municipality, Role, coordinators_of
+from models.clusters import (
+    Cluster,
+    Member,
+    Municipality,
+    Role,
+    coordinators_of,
+    find_member_by_user_id,
+)
 from models.errors import DomainError
 from models.meetings import (
     Meeting,
@@ -495,6 +502,43 @@ async def _quiet_prompt(delivery: Delivery) -> None:
     delivery.session.add(delivery.nudge)
 
 
+# --- members leaving ---------------------------------------------------------------------------
+
+
+async def _member_left(delivery: Delivery) -> Skipped | None:
+    """Someone left the group: their open agreements, to the coordinators, to pass on."""
+    session, cluster = delivery.session, delivery.cluster
+    member = await session.get(Member, delivery.nudge.subject_id)
+    if member is None or member.cluster_id != cluster.id or member.erased:
+        return Skipped("member gone")
+    if not member.has_left:
+        return Skipped("back in the group")
+    open_ = await agreements.open_agreements_of(session, cluster=cluster, member=member)
+    if not open_:
+        return Skipped("nothing to pass on")
+    lines = [delivery.tn("members.left_title", len(open_), name=mention(member))]
+    for agreement in open_:
+        due = (
+            delivery.t("digest.due", date=long_date(agreement.due_date, delivery.lang))
+            if agreement.due_date
+            else ""
+        )
+        lines.append(
+            delivery.t("members.left_line", number=agreement.number, text=agreement.text, due=due)
+        )
+    managers = [m for m in await coordinators_of(session, cluster=cluster) if not m.has_left]
+    if not managers and cluster.facilitator_user_id is not None:
+        facilitator = await find_member_by_user_id(
+            session, cluster=cluster, user_id=cluster.facilitator_user_id
+        )
+        if facilitator is not None and not facilitator.has_left:
+            managers = [facilitator]
+    names = ", ".join(mention(m) for m in managers) or delivery.t("members.left_managers")
+    lines.append(delivery.t("members.left_hint", names=Html(names), example=open_[0].number))
+    await delivery.post("\n".join(lines), thread_id=None)
+    return None
+
+
 _KINDS: dict[str, Kind] = {
     "agreement_before": _agreement_nudge,
     "agreement_due": _agreement_nudge,
@@ -509,6 +553,7 @@ _KINDS: dict[str, Kind] = {
     "trajectory_phase": _trajectory_phase,
     "handover_countdown": _handover_countdown,
     "evaluation": _evaluation,
+    "member_left": _member_left,
 }
 
 

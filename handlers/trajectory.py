@@ -83,11 +83,11 @@ async def show_or_set(turn: Turn) -> None:
         if not turn.is_facilitator:
             raise NotAllowed("trajectory.facilitator_only")
         start, end = _read_dates(turn)
-        await cluster_model_set(turn, cluster, start, end)
+        await _set_dates(turn, cluster, start, end)
     await turn.reply(await status_text(turn.session, cluster=cluster, now=turn.now, lang=turn.lang))
 
 
-async def cluster_model_set(
+async def _set_dates(
     turn: Turn, cluster: Cluster, start: dt.date | None, end: dt.date | None
 ) -> None:
     trajectory = await set_trajectory(

@@ -36,10 +36,8 @@ from models.clusters import (
     Cluster,
     Member,
     Role,
+    arrive,
     coordinates_any,
-    get_cluster,
-    touch_activity,
-    touch_member,
 )
 from models.errors import DomainError, NotAllowed
 
@@ -174,7 +172,8 @@ class Turn:
 
 
 def command(name: str, handler: Handler) -> CommandHandler[Any, None]:
-    """Wire `handler` to the command's Dutch name and English alias (also `/cmd@botname`)."""
+    """Wire `handler` to the command's Dutch name and its English and French aliases (also
+    `/cmd@botname`)."""
     command_spec = spec(name)
 
     async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -214,24 +213,22 @@ async def run_turn(
     now = runtime.clock.now()
     private = chat.type == ChatType.PRIVATE
     async with runtime.sessions() as session:
-        cluster = None if private else await get_cluster(session, chat.id)
-        if cluster is not None and not cluster.is_active:
-            cluster = None
-        member = None
-        if cluster is not None:
-            member = await touch_member(
+        cluster = member = None
+        if not private:
+            arrival = await arrive(
                 session,
-                cluster=cluster,
+                chat_id=chat.id,
                 user_id=user.id,
                 name=user.full_name,
                 username=user.username,
                 now=now,
+                # Activity means a member's act: the facilitator's own commands keep nobody busy.
+                active=user.id not in runtime.facilitator_ids,
             )
-            # Activity means a member's act: the facilitator's own commands keep nobody busy.
-            if user.id not in runtime.facilitator_ids:
-                await touch_activity(session, cluster=cluster, now=now)
+            cluster, member = arrival.cluster, arrival.member
+            # Ends the lookup's transaction too, so a refusal's rollback keeps these loaded.
             await session.commit()
-        lang = _language(cluster, user, runtime)
+        lang = chat_language(cluster, user, runtime)
         role = _role(user, cluster, member, runtime)
         if private and role == Role.ANYONE and await coordinates_any(session, user_id=user.id):
             role = Role.COORDINATOR  # their own clusters' /export and /traject, in private
@@ -275,7 +272,8 @@ async def _refuse(turn: Turn, key: str, **params: Any) -> None:
         await turn.reply(text)
 
 
-def _language(cluster: Cluster | None, user: User, runtime: Runtime) -> str:
+def chat_language(cluster: Cluster | None, user: User, runtime: Runtime) -> str:
+    """The cluster's language; outside one, the sender's Telegram language if the bot has it."""
     if cluster is not None:
         return cluster.language
     code = (user.language_code or "").split("-")[0].lower()

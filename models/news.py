@@ -47,6 +47,7 @@ class News:
     due_soon: list[Agreement] = field(default_factory=list)
     older_overdue: int = 0
     open_count: int = 0
+    left_owned: int = 0  # open agreements whose owner left the group: to pass on
     actions_new: list[Action] = field(default_factory=list)
     actions_changed: list[Action] = field(default_factory=list)
     polls_new: list[MeetingPoll] = field(default_factory=list)
@@ -167,6 +168,9 @@ async def news_since(
         postponed = is_open_task and agreement.id in postponed_ids
         if is_open_task:
             news.open_count += 1
+            owner = members.get(agreement.owner_member_id or 0)
+            if owner is not None and owner.has_left:
+                news.left_owned += 1
         if created or closed or newly_late or postponed:
             if agreement.status == AgreementStatus.CANCELLED and created:
                 continue  # made and withdrawn within the week: nothing to tell

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 __all__ = [
     "CalendarRules",
+    "DayOff",
     "add_working_days",
     "at_local",
+    "day_off",
     "default_poll_deadline",
     "is_allowed_moment",
     "is_working_day",
@@ -54,9 +54,69 @@ class CalendarRules:
     extra_days_off: frozenset[tuple[int, int]] = frozenset()
 
 
+def _easter_sunday(year: int) -> dt.date:
+    """Western (Gregorian) Easter: the anonymous algorithm of Meeus, Jones and Butcher."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * weekday) // 433
+    month = (h + weekday - 7 * m + 90) // 25
+    return dt.date(year, month, (h + weekday - 7 * m + 33 * month + 19) % 32)
+
+
 @lru_cache(maxsize=128)
-def _belgian_holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.country_holidays("BE", years=year))
+def belgian_holidays(year: int) -> frozenset[dt.date]:
+    """Belgium's public holidays (the ten statutory days of 1974, with Easter and Whit Sunday),
+    built once per year.
+
+    Written out here rather than taken from `holidays` at run time: that package loads the rules
+    of every country, some twenty megabytes the bot would carry for one country's twelve days.
+    The tests hold this table to `holidays` year by year.
+    """
+    easter = _easter_sunday(year)
+    fixed = [(1, 1), (5, 1), (7, 21), (8, 15), (11, 1), (11, 11), (12, 25)]
+    moving = [0, 1, 39, 49, 50]  # Easter, Easter Monday, Ascension, Whit Sunday and Monday
+    return frozenset(
+        [dt.date(year, month, day) for month, day in fixed]
+        + [easter + dt.timedelta(days=offset) for offset in moving]
+    )
+
+
+# The languages `holidays` names Belgian holidays in, by the bot's language codes.
+_HOLIDAY_LANGUAGES = {"nl": "nl", "fr": "fr", "en": "en_US"}
+
+
+@lru_cache(maxsize=64)
+def _holiday_names(year: int, language: str) -> dict[dt.date, str]:
+    """The holidays' names, from `holidays`, loaded only when a day off must be named."""
+    import holidays
+
+    named = holidays.country_holidays("BE", years=year, language=_HOLIDAY_LANGUAGES[language])
+    return dict(named.items())
+
+
+@dataclass(frozen=True)
+class DayOff:
+    """Why a day is not a working day: `holiday` (with its name), `extra` or `weekend`."""
+
+    kind: str
+    name: str | None = None
+
+
+def day_off(day: dt.date, rules: CalendarRules, language: str = "nl") -> DayOff | None:
+    """What makes `day` a day off, or None on a working day; a holiday is named in `language`
+    (Dutch where `holidays` has no such language), also when it falls at a weekend."""
+    if day in belgian_holidays(day.year):
+        names = _holiday_names(day.year, language if language in _HOLIDAY_LANGUAGES else "nl")
+        return DayOff("holiday", names.get(day))
+    if (day.month, day.day) in rules.extra_days_off:
+        return DayOff("extra")
+    if day.weekday() >= 5:
+        return DayOff("weekend")
+    return None
 
 
 def to_utc(moment: dt.datetime) -> dt.datetime:
@@ -76,7 +136,7 @@ def is_working_day(day: dt.date, rules: CalendarRules) -> bool:
     """Not a weekend, a Belgian public holiday or one of the cluster's extra days off."""
     return (
         day.weekday() < 5
-        and day not in _belgian_holidays(day.year)
+        and day not in belgian_holidays(day.year)
         and (day.month, day.day) not in rules.extra_days_off
     )
 

@@ -14,6 +14,7 @@ from scheduler.calendar import (
     CalendarRules,
     add_working_days,
     at_local,
+    is_working_day,
     next_allowed_moment,
     next_working_day,
     to_utc,
@@ -81,18 +82,22 @@ def plan_agreement(
 ) -> list[PlannedNudge]:
     """Every nudge of one agreement, past ones included, in chronological order.
 
-    The caller decides what to do with moments already past (it keeps sent rows by key). Overdue
-    nudges count from the first working day on or after the due date, so a due date on a holiday
-    is nudged on the next working day and the first overdue nudge follows a day later. The
-    "before" reminder is dropped when it would not come before the due-day nudge (lead 0, or a
-    nudge time in quiet hours that pushes both to the same morning).
+    The caller decides what to do with moments already past (it keeps sent rows by key). A due
+    date on a day off has its due-day nudge on the last working day before it, while the work
+    can still be done; overdue nudges count from the first working day on or after the due
+    date. The "before" reminder is dropped when it would not come before the due-day nudge
+    (lead 0, a nudge time in quiet hours that pushes both to the same morning, or a due-day
+    nudge already moved onto the reminder's day).
     """
     to_utc(now)
     if not (is_open and due_date is not None and has_addressee and settings.reminders_enabled):
         return []
     prefix = f"agreement:{agreement_id}"
     due = due_date.isoformat()
-    due_day_at = _nudge_at(due_date, settings)
+    due_day = due_date
+    if not is_working_day(due_date, settings.rules):
+        due_day = add_working_days(due_date, -1, settings.rules)
+    due_day_at = _nudge_at(due_day, settings)
 
     planned: list[PlannedNudge] = []
     if settings.reminder_lead_days > 0:
@@ -129,9 +134,9 @@ def plan_poll(
 
     The reminder moves out of quiet hours and days off, and is left out when that brings it to
     the deadline or when its nominal moment is already past (the poll was posted less than a day
-    before it closes, so the poll message itself is the reminder). The closing is due at the
-    deadline exactly, whatever the hour: votes count until then, and the deadline was either
-    chosen by the members or defaulted to an allowed moment by `default_poll_deadline`.
+    before it closes, so the poll message itself is the reminder). Answers count until the
+    deadline whatever the hour, but closing announces the result, creates the meeting and
+    sends the invitation, so it is due at the first allowed moment at or after the deadline.
     """
     deadline = to_utc(deadline)
     nominal = deadline - POLL_REMINDER_BEFORE
@@ -139,7 +144,8 @@ def plan_poll(
     reminder_at = next_allowed_moment(nominal, settings.rules)
     if nominal > to_utc(now) and reminder_at < deadline:
         planned.append(PlannedNudge("poll_reminder", f"poll:{poll_id}:reminder", reminder_at))
-    planned.append(PlannedNudge("poll_deadline", f"poll:{poll_id}:deadline", deadline))
+    closing_at = next_allowed_moment(deadline, settings.rules)
+    planned.append(PlannedNudge("poll_deadline", f"poll:{poll_id}:deadline", closing_at))
     return planned
 
 

@@ -62,8 +62,14 @@ def _rows(planned: list[PlannedNudge]) -> list[PlannedRow]:
 
 
 async def replan_agreement(
-    session: AsyncSession, *, cluster: Cluster, agreement: Agreement, now: dt.datetime
+    session: AsyncSession,
+    *,
+    cluster: Cluster,
+    agreement: Agreement,
+    now: dt.datetime,
+    new: bool = False,
 ) -> None:
+    """`new`: the agreement was created in this transaction, so it has no rows yet."""
     assert cluster.id is not None and agreement.id is not None
     planned = plan_agreement(
         agreement_id=agreement.id,
@@ -82,11 +88,17 @@ async def replan_agreement(
         planned=_rows(planned),
         now=now,
         thread_id=agreement.thread_id,
+        new=new,
     )
 
 
 async def replan_poll(
-    session: AsyncSession, *, cluster: Cluster, poll: MeetingPoll, now: dt.datetime
+    session: AsyncSession,
+    *,
+    cluster: Cluster,
+    poll: MeetingPoll,
+    now: dt.datetime,
+    new: bool = False,
 ) -> None:
     assert cluster.id is not None and poll.id is not None
     planned = (
@@ -104,11 +116,17 @@ async def replan_poll(
         planned=_rows(planned),
         now=now,
         thread_id=poll.thread_id,
+        new=new,
     )
 
 
 async def replan_meeting(
-    session: AsyncSession, *, cluster: Cluster, meeting: Meeting, now: dt.datetime
+    session: AsyncSession,
+    *,
+    cluster: Cluster,
+    meeting: Meeting,
+    now: dt.datetime,
+    new: bool = False,
 ) -> None:
     assert cluster.id is not None and meeting.id is not None
     planned = (
@@ -135,6 +153,7 @@ async def replan_meeting(
         planned=_rows(planned),
         now=now,
         thread_id=meeting.thread_id,
+        new=new,
     )
 
 

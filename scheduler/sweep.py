@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -54,9 +55,10 @@ log = logging.getLogger(__name__)
 
 DIGEST = "digest"
 DIGEST_SUBJECT = "cluster"
-# These go out at their exact moment: a poll closes at its deadline whatever the hour, and the
-# hour-before reminder is on the meeting's own day, which the quiet-hours rule exempts.
-EXEMPT_KINDS = frozenset({"poll_deadline", "meeting_hour_before"})
+# These go out at their exact moment: the hour-before reminder is on the meeting's own day,
+# which the quiet-hours rule exempts. A poll's closing is not: it stops taking answers at its
+# deadline, but the announcement, the meeting and the invitation wait for an allowed moment.
+EXEMPT_KINDS = frozenset({"meeting_hour_before"})
 # A safety net against a sweep that never ends (rows keep becoming due while it runs).
 _MAX_BATCHES = 1000
 
@@ -119,7 +121,6 @@ async def _handle(
     sessions: SessionMaker, deliver: Deliver, clock: Clock, claim: Claim, report: SweepReport
 ) -> None:
     now = clock.now()
-    digest_cluster: int | None = None
     async with sessions() as session:
         nudge = await session.get(Nudge, claim.nudge_id)
         if nudge is None or nudge.status != NudgeStatus.PENDING or nudge.attempts != claim.attempt:
@@ -177,10 +178,19 @@ async def _handle(
             # The item was re-planned or another process took over while this one delivered.
             log.info("nudge %s: finished while no longer claimed", key)
         if kind == DIGEST:
-            digest_cluster = cluster_id
-    if digest_cluster is not None:
-        # Apart from "sent": should this fail, the digest planning job fills the gap.
-        await _plan_digest_of(sessions, digest_cluster, now)
+            # Apart from "sent": should this fail, the digest planning job fills the gap.
+            await _plan_next_digest(session, cluster, now)
+
+
+async def _plan_next_digest(session: AsyncSession, cluster: Cluster, now: dt.datetime) -> bool:
+    try:
+        await replan_digest(session, cluster=cluster, now=now)
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        log.info("digest of cluster %s was planned by another process", cluster.id)
+        return False
+    return True
 
 
 # --- the weekly digest -----------------------------------------------------------------------
@@ -196,7 +206,10 @@ async def replan_digest(session: AsyncSession, *, cluster: Cluster, now: dt.date
     assert cluster.id is not None
     settings = nudge_settings(cluster)
     planned: list[PlannedRow] = []
+    loaded: list[Nudge] | None = None
     if cluster.is_active and settings.digest_weekday is not None:
+        # Three weeks back: a digest missed longer ago than that is not worth sending.
+        window = to_utc(now) - dt.timedelta(days=21)
         rows = (
             await session.exec(
                 select(Nudge).where(
@@ -204,16 +217,24 @@ async def replan_digest(session: AsyncSession, *, cluster: Cluster, now: dt.date
                     Nudge.subject_type == DIGEST_SUBJECT,
                     Nudge.subject_id == cluster.id,
                     Nudge.kind == DIGEST,
-                    col(Nudge.due_at) >= to_utc(now) - dt.timedelta(days=21),
+                    or_(
+                        col(Nudge.status) == NudgeStatus.PENDING,
+                        col(Nudge.due_at) >= window,
+                    ),
                 )
             )
         ).all()
+        loaded = list(rows)
         planned = [
             PlannedRow(kind=DIGEST, dedupe_key=row.dedupe_key, due_at=row.due_at)
             for row in rows
-            if row.status == NudgeStatus.PENDING and row.due_at <= now
+            if row.status == NudgeStatus.PENDING and window <= row.due_at <= now
         ]
-        sent = {row.dedupe_key for row in rows if row.status != NudgeStatus.PENDING}
+        sent = {
+            row.dedupe_key
+            for row in rows
+            if row.status != NudgeStatus.PENDING and row.due_at >= window
+        }
         after = now
         for _ in range(4):
             upcoming = next_digest(cluster_id=cluster.id, settings=settings, after=after)
@@ -232,18 +253,25 @@ async def replan_digest(session: AsyncSession, *, cluster: Cluster, now: dt.date
         now=now,
         thread_id=cluster.digest_thread_id,
         kinds=[DIGEST],
+        loaded=loaded,
     )
 
 
 async def plan_digests(sessions: SessionMaker, *, now: dt.datetime) -> int:
     """Plan the next digest of every active cluster that has none pending; returns how many.
 
-    Runs at start-up and now and then, so a new cluster, or one whose row was lost in a crash,
-    gets its digest; each cluster is planned in its own transaction, and a row another process
-    planned at the same moment (unique dedupe key) is simply left to that process.
+    The safety net behind the planning on registration, settings and sending: it runs at
+    start-up and every few hours, never with each sweep. One query finds the clusters without a
+    pending digest (an index lookup per cluster, whatever the history); each is planned in its
+    own transaction, and a row another process planned at the same moment (unique dedupe key)
+    is simply left to that process.
     """
-    pending = select(Nudge.cluster_id).where(
-        Nudge.kind == DIGEST, Nudge.status == NudgeStatus.PENDING
+    pending = select(Nudge.id).where(
+        col(Nudge.cluster_id) == col(Cluster.id),
+        Nudge.subject_type == DIGEST_SUBJECT,
+        col(Nudge.subject_id) == col(Cluster.id),
+        Nudge.kind == DIGEST,
+        Nudge.status == NudgeStatus.PENDING,
     )
     async with sessions() as session:
         ids = (
@@ -251,7 +279,7 @@ async def plan_digests(sessions: SessionMaker, *, now: dt.datetime) -> int:
                 select(Cluster.id).where(
                     Cluster.status == ClusterStatus.ACTIVE,
                     col(Cluster.digest_weekday).is_not(None),
-                    col(Cluster.id).not_in(pending),
+                    ~pending.exists(),
                 )
             )
         ).all()
@@ -267,11 +295,4 @@ async def _plan_digest_of(sessions: SessionMaker, cluster_id: int, now: dt.datet
         cluster = await session.get(Cluster, cluster_id)
         if cluster is None:
             return False
-        try:
-            await replan_digest(session, cluster=cluster, now=now)
-            await session.commit()
-        except IntegrityError:
-            await session.rollback()
-            log.info("digest of cluster %s was planned by another process", cluster_id)
-            return False
-    return True
+        return await _plan_next_digest(session, cluster, now)

@@ -20,6 +20,8 @@ from typing import Any
 
 from aiohttp import web
 
+# Update kinds Telegram sends only to a bot that names them in `allowed_updates`.
+_NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 BOT_ID = 7_000_000_001
 TOKEN = f"{BOT_ID}:TEST-token-for-the-fake-api"
 # Values Telegram sends as strings even when they look like numbers or JSON.
@@ -232,6 +234,7 @@ class FakeTelegram:
         self.faults: dict[str, list[Fault]] = {}
         self._updates: list[dict[str, Any]] = []
         self._next_update_id = 1
+        self.allowed_updates: set[str] | None = None
         self._delivered_up_to = 0
         waiting: asyncio.Event | None = getattr(self, "_arrived", None)
         if waiting is not None:
@@ -276,6 +279,12 @@ class FakeTelegram:
         state = ChatState(id=chat_id, type=type_, title=title, is_forum=is_forum)
         self.chats[chat_id] = state
         return state
+
+    def _wanted(self, update: dict[str, Any]) -> bool:
+        kinds = set(update) - {"update_id"}
+        if self.allowed_updates is None:
+            return not kinds & _NOT_BY_DEFAULT
+        return bool(kinds & self.allowed_updates)
 
     def wake_pollers(self) -> None:
         """A long poll waiting for updates returns now (a bot that stops need not wait it out)."""
@@ -437,12 +446,21 @@ class FakeTelegram:
     async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, str):
+            allowed = json.loads(allowed) if allowed else []
+        if allowed is not None:
+            # Telegram keeps the last list given; an empty one means its default.
+            self.allowed_updates = set(allowed) or None
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        # Kinds not asked for are never delivered (Telegram drops them, as here).
+        self._updates = [u for u in self._updates if self._wanted(u)]
         if not self._updates and timeout:
             self._arrived.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), timeout)
+            self._updates = [u for u in self._updates if self._wanted(u)]
         limit = int(params.get("limit") or 100)
         return self._updates[:limit]
 

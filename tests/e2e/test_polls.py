@@ -393,8 +393,11 @@ async def test_the_deadline_passes_while_the_bot_is_down(world: World) -> None:
     # Stopped right after a press: its refresh may never run, but the vote is a row.
     await c.bram.presses("✅", on=poll, row=1)
     await world.stop()
-    world.clock.set(dt.datetime(2027, 3, 6, 9, 0))  # the day after the deadline
+    world.clock.set(dt.datetime(2027, 3, 6, 9, 0))  # Saturday, the day after the deadline
     await world.start()
+    # Nothing is announced at the weekend; the closing waits for Monday.
+    assert (await world.sweep()).messages == []
+    world.clock.set(dt.datetime(2027, 3, 8, 8, 30))  # before the Monday digest
 
     # The first sweep after the start finds the `poll_deadline` row that fell due meanwhile.
     swept = await world.sweep()

@@ -1,7 +1,7 @@
 """the year as a trajectory: dates, meeting series, minutes, results, lesson votes, evaluations
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0006
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import models.types
 
 revision: str = "0005"
-down_revision: str | None = "0002"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
