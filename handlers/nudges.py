@@ -272,6 +272,14 @@ async def _escalation_recipients(delivery: Delivery) -> list[int]:
     )
 
 
+# Trajectory messages missed by more than this (the bot was down) are left out.
+STALE_AFTER = dt.timedelta(days=7)
+
+
+def _local_day(delivery: Delivery) -> dt.date:
+    return delivery.now.astimezone(delivery.tz).date()
+
+
 # --- the trajectory --------------------------------------------------------------------------
 
 
@@ -282,6 +290,8 @@ async def _trajectory_phase(delivery: Delivery) -> Skipped | None:
     span = next((p for p in current.phases if p.phase.value == phase), None)
     if span is None or not delivery.nudge.dedupe_key.endswith(span.start.isoformat()):
         return Skipped("trajectory moved")
+    if _local_day(delivery) > span.start + STALE_AFTER:
+        return Skipped("the phase began long ago")  # the bot was down: old news is noise
     await delivery.post(trajectory.phase_announcement(delivery.cluster, span, current),
                         thread_id=delivery.cluster.digest_thread_id)  # fmt: skip
     return None
@@ -293,6 +303,8 @@ async def _handover_countdown(delivery: Delivery) -> Skipped | None:
     if not delivery.nudge.dedupe_key.endswith(trajectory_of(cluster).end.isoformat()):
         return Skipped("trajectory moved")
     weeks = int(_key_part(delivery.nudge, 2).removeprefix("countdown") or 0)
+    if _local_day(delivery) > trajectory_of(cluster).end - dt.timedelta(weeks=weeks) + STALE_AFTER:
+        return Skipped("a later countdown is closer")
     checks = await trajectory.readiness(
         delivery.bot,
         delivery.session,
