@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/mypy bot handlers scheduler models
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench $(if $(QUICK),--quick)
 
 translations: $(STAMP)
 	$(BIN)/python -m handlers.locales

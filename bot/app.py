@@ -16,6 +16,7 @@ from handlers import (
     commands_menu,
     costs,
     digest,
+    evaluation,
     export,
     facilitator,
     handover,
@@ -23,9 +24,11 @@ from handlers import (
     meetings,
     nudges,
     onboarding,
+    plan,
     polls,
     privacy,
     topics,
+    trajectory,
     unknown,
 )
 from handlers import settings as schedule_settings
@@ -57,7 +60,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
         )
         .rate_limiter(
             AIORateLimiter(
-                overall_max_rate=30,
+                overall_max_rate=settings.messages_per_second,
                 overall_time_period=1,
                 group_max_rate=settings.group_messages_per_minute,
                 group_time_period=60,
@@ -98,6 +101,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
     export.register(app)
     costs.register(app)
     handover.register(app)
+    trajectory.register(app)
+    plan.register(app)
+    evaluation.register(app)
     privacy.register(app)
     nudges.register(app)
     digest.register(app)

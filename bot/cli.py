@@ -24,7 +24,7 @@ from bot.config import ConfigError, Settings
 from bot.serve import Fatal, serve
 from models.backup import BackupError, backup
 from models.db import DatabaseUrlError, async_url
-from models.migrate import new_revision, upgrade
+from models.migrate import is_current, new_revision, upgrade
 
 DEFAULT_PORT = 8080
 SANDBOX_DATABASE = Path("klimaatbot-sandbox.db")
@@ -101,7 +101,8 @@ def _upgrade(settings: Settings) -> None:
         if not folder.is_dir():
             raise _Unusable(f"cannot open the database {shown}: folder {folder} does not exist")
     try:
-        upgrade(settings.database_url)
+        if not is_current(settings.database_url):
+            upgrade(settings.database_url)
     except (SQLAlchemyError, OSError) as exc:  # the operator needs one line, not a traceback
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise _Unusable(f"cannot open the database {shown}: {reason}") from exc

@@ -25,8 +25,10 @@ from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
-# Everything the handlers listen to; Telegram sends nothing else.
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+# Everything the handlers listen to; Telegram sends nothing else. `chat_member` (someone
+# leaving or joining) is sent only when asked for here, and only while the bot is an admin;
+# the `left_chat_member` service message covers groups where it is not.
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "chat_member"]
 # A 401 or Conflict may be a moment's overlap (a deployment switching processes): retried for
 # this long before giving up.
 FATAL_AFTER_SECONDS = 10.0

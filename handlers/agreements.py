@@ -9,6 +9,7 @@ Telegram's group admins, who count as coordinators but are asked about only when
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -25,13 +26,14 @@ from handlers.arguments import (
     resolve_arguments,
 )
 from handlers.dates import DateParseError
+from handlers.days_off import due_date_warning
 from handlers.i18n import Html
 from handlers.menu import spec
 from handlers.render import long_datetime, long_due, mention, plain_name
 from handlers.runtime import App
 from handlers.topics import topic_theme
 from handlers.turn import Turn, command
-from models import agreements
+from models import agreements, clusters
 from models.actions import Action
 from models.agreements import (
     Agreement,
@@ -62,6 +64,10 @@ async def record_agreement(turn: Turn) -> None:
     number = parse_number(text)
     if number is not None and source is None:
         await show_agreement(turn, number)
+        return
+    handover = _handover(text, mentions)
+    if handover is not None and source is None:
+        await reassign(turn, *handover)
         return
     await _record(turn, AgreementKind.TASK, text, mentions, source)
 
@@ -127,7 +133,9 @@ async def _record(
             )
         except DomainError as error:
             raise explained(turn, error, example) from None
-        await replan_agreement(turn.session, cluster=cluster, agreement=agreement, now=turn.now)
+        await replan_agreement(
+            turn.session, cluster=cluster, agreement=agreement, now=turn.now, new=True
+        )
         if place is None and agreement.municipality_id is not None:
             place = await turn.session.get(Municipality, agreement.municipality_id)
         recorded.append((agreement, place))
@@ -140,13 +148,95 @@ async def _record(
         numbers = ", ".join(str(agreement.number) for agreement, _ in recorded)
         names = ", ".join(place.name for _, place in recorded if place is not None)
         cards.insert(0, turn.t("agreement.joint", numbers=numbers, names=names))
-    await turn.reply("\n\n".join(cards))
+    await turn.reply(_with_day_off_warning(turn, "\n\n".join(cards), due))
 
 
 def _is_past(turn: Turn, day: dt.date, time: dt.time | None) -> bool:
     """Before today, or today at an hour that has gone by."""
     now = turn.local_now
     return day < now.date() or (day == now.date() and time is not None and time <= now.time())
+
+
+def _with_day_off_warning(turn: Turn, text: str, due: dt.date | None) -> str:
+    warning = due_date_warning(turn, due) if due is not None else None
+    return text if warning is None else f"{text}\n{warning}"
+
+
+# --- passing an agreement on ----------------------------------------------------------------
+
+_HANDOVER = re.compile(r"(?:nr\.?\s*|#)?(\d{1,9})\s+(@[A-Za-z0-9_]{3,32})", re.IGNORECASE)
+_NUMBER_FIRST = re.compile(r"(?:nr\.?\s*|#)?(\d{1,9})\s+", re.IGNORECASE)
+
+
+def _handover(text: str, mentions: Sequence[TextMention]) -> tuple[int, str | TextMention] | None:
+    """`3 @lotte_bertem` (or 3 and a mention of someone without a username): pass 3 on."""
+    found = _HANDOVER.fullmatch(text.strip())
+    if found is not None:
+        return int(found[1]), found[2]
+    first = _NUMBER_FIRST.match(text)
+    if first is not None and len(mentions) == 1:
+        mention_ = mentions[0]
+        if mention_.start == first.end() and not text[mention_.end :].strip():
+            return int(first[1]), mention_
+    return None
+
+
+async def reassign(turn: Turn, number: int, successor: str | TextMention) -> None:
+    """`/afspraak N @opvolger`: the agreement gets a new owner, kept in its history."""
+    cluster = turn.require_cluster()
+    member = turn.require_member()
+    if isinstance(successor, str):
+        owner = await clusters.pending_member(
+            turn.session, cluster=cluster, username=successor, now=turn.now
+        )
+    else:
+        user = successor.user
+        owner = await clusters.touch_member(
+            turn.session,
+            cluster=cluster,
+            user_id=user.id,
+            name=user.full_name,
+            username=user.username,
+            now=turn.now,
+        )
+    before = await agreements.get_agreement(turn.session, cluster=cluster, number=number)
+    previous = (
+        await turn.session.get(Member, before.owner_member_id) if before.owner_member_id else None
+    )
+    agreement = await permitted(
+        turn,
+        lambda role: agreements.reassign(
+            turn.session,
+            cluster=cluster,
+            number=number,
+            owner=owner,
+            by=member,
+            role=role,
+            now=turn.now,
+        ),
+    )
+    await replan_agreement(turn.session, cluster=cluster, agreement=agreement, now=turn.now)
+    lines: list[str] = [
+        turn.t(
+            "agreement.reassigned",
+            number=number,
+            text=agreement.text,
+            old=plain_name(previous, turn.t("agreement.nobody")),
+            new=mention(owner),
+        )
+    ]
+    if owner.is_pending:
+        lines.append(turn.t("agreement.owner_pending_note", username=f"@{owner.username}"))
+    await turn.reply("\n".join(lines))
+
+
+def _owner_line(turn: Turn, owner: Member, *, notify: bool) -> Html:
+    name = mention(owner) if notify else plain_name(owner)
+    if owner.is_pending:
+        return turn.t("agreement.owner_pending", owner=name)
+    if owner.has_left:
+        return turn.t("agreement.owner_left", owner=name)
+    return turn.t("agreement.owner", owner=name)
 
 
 def _captured(message: Message) -> Message | None:
@@ -177,7 +267,7 @@ def _card(
     lines = [turn.t(key, number=agreement.number), turn.t("agreement.text", text=agreement.text)]
     if not decision or owner is not None:
         lines.append(
-            turn.t("agreement.owner", owner=mention(owner) if notify else plain_name(owner))
+            _owner_line(turn, owner, notify=notify)
             if owner is not None
             else turn.t("agreement.no_owner")
         )
@@ -228,11 +318,19 @@ def _history_line(turn: Turn, event: AuditEvent, members: dict[int, Member]) -> 
     if event.action == "postponed":
         params["old"] = _date_or_none(turn, event.before or {})
         params["new"] = _date_or_none(turn, event.after or {})
+    if event.action == "reassigned":
+        nobody = turn.t("agreement.nobody")
+        for side, values in (("old", event.before), ("new", event.after)):
+            owner_id = (values or {}).get("owner_member_id")
+            params[side] = plain_name(members.get(owner_id or 0), nobody)
     key = f"agreement.event.{event.action}"
     return turn.t(key if key in _EVENTS else "agreement.event.changed", **params)
 
 
-_EVENTS = {f"agreement.event.{name}" for name in ("created", "done", "postponed", "cancelled")}
+_EVENTS = {
+    f"agreement.event.{name}"
+    for name in ("created", "done", "postponed", "cancelled", "reassigned")
+}
 
 
 def _date_or_none(turn: Turn, snapshot: dict[str, Any]) -> str:
@@ -467,15 +565,16 @@ async def postpone(turn: Turn) -> None:
     await replan_agreement(turn.session, cluster=cluster, agreement=agreement, now=turn.now)
     new = long_due(when.date, agreement.due_time, turn.lang)
     if old is None:
-        await turn.say("agreement.dated", number=number, text=agreement.text, new=new)
+        said = turn.t("agreement.dated", number=number, text=agreement.text, new=new)
     else:
-        await turn.say(
+        said = turn.t(
             "agreement.postponed",
             number=number,
             text=agreement.text,
             old=long_due(old, old_time, turn.lang),
             new=new,
         )
+    await turn.reply(_with_day_off_warning(turn, said, when.date))
 
 
 async def drop(turn: Turn) -> None:

@@ -371,11 +371,10 @@ async def resolve_arguments(turn: Turn, args: Arguments, *, many_places: bool = 
             now=turn.now,
         )
     for username in usernames:
-        owner = await clusters.find_member_by_username(
-            turn.session, cluster=cluster, username=username
+        # Someone who has not written in the group yet is kept as a pending owner.
+        owner = await clusters.pending_member(
+            turn.session, cluster=cluster, username=username, now=turn.now
         )
-        if owner is None or owner.erased:
-            raise DomainError("member.unknown_username", username=username)
     themes = list(dict.fromkeys(args.themes))
     if len(themes) > 1:
         raise DomainError("args.one_theme", themes=", ".join("#" + theme for theme in themes))

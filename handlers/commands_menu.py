@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 
@@ -43,12 +44,18 @@ async def publish(bot: Bot, facilitator_ids: Iterable[int] = ()) -> None:
     scopes += [
         (BotCommandScopeChat(user_id), True, Role.FACILITATOR) for user_id in facilitator_ids
     ]
-    for scope, private, role in scopes:
-        for lang in (None, *LANGUAGES):
-            try:
-                await bot.set_my_commands(
-                    menu(lang or "nl", private=private, role=role), scope=scope, language_code=lang
-                )
-            except TelegramError as exc:
-                log.info("could not publish the command menu for %s: %s", scope.type, exc)
-                break
+    await asyncio.gather(*(_publish_scope(bot, *scope) for scope in scopes))
+
+
+async def _publish_scope(
+    bot: Bot, scope: BotCommandScope, private: bool, role: Role | None
+) -> None:
+    """The scopes go out side by side, so start-up waits for one round of them, not all."""
+    for lang in (None, *LANGUAGES):
+        try:
+            await bot.set_my_commands(
+                menu(lang or "nl", private=private, role=role), scope=scope, language_code=lang
+            )
+        except TelegramError as exc:
+            log.info("could not publish the command menu for %s: %s", scope.type, exc)
+            break

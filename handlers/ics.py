@@ -12,8 +12,6 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
 __all__ = ["PRODID", "IcsEvent", "build_calendar", "meeting_uid"]
 
 PRODID = "-//Klimaatbot//NL"
@@ -70,6 +68,8 @@ def build_calendar(
     if stamp.tzinfo is None or stamp.utcoffset() is None:
         raise ValueError("stamp must be timezone-aware")
     dtstamp = stamp.astimezone(UTC)
+    # Imported here: only invitations and exports need it, and it weighs on every start-up.
+    from icalendar import Calendar, Event
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import ChatMemberUpdated, MessageEntity, Update
+from telegram import ChatMember, ChatMemberUpdated, MessageEntity, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ChatMemberHandler, ContextTypes, MessageHandler, filters
 
@@ -18,7 +18,9 @@ from handlers.turn import Turn, command, is_person
 from models import clusters
 from models.clusters import Member, Role
 from models.errors import DomainError
-from models.nudges import revive_missed
+from models.nudges import PlannedRow, revive_missed, sync_planned
+from scheduler.replan import replan_trajectory
+from scheduler.sweep import replan_digest
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ async def start(turn: Turn) -> None:
     )
     turn.cluster = cluster
     turn.lang = cluster.language
+    await replan_trajectory(turn.session, cluster=cluster, now=turn.now)
     turn.member = await clusters.touch_member(
         turn.session,
         cluster=cluster,
@@ -56,6 +59,8 @@ async def start(turn: Turn) -> None:
         username=turn.user.username,
         now=turn.now,
     )
+    # The weekly digest is planned here and whenever it is sent, not looked for by every sweep.
+    await replan_digest(turn.session, cluster=cluster, now=turn.now)
     await turn.say("start.registered", title=cluster.title)
 
 
@@ -87,7 +92,9 @@ async def show_or_rename_cluster(turn: Turn) -> None:
         await turn.say("cluster.renamed", title=cluster.title)
         return
     municipalities = await clusters.municipalities_of(turn.session, cluster=cluster)
-    members = await clusters.members_of(turn.session, cluster=cluster)
+    everyone = await clusters.members_of(turn.session, cluster=cluster)
+    # Only who is in the group now; who left and who was named but never wrote, apart.
+    members = [m for m in everyone if not m.has_left and not m.is_pending]
     facilitator_ids = turn.runtime.facilitator_ids
     lines = [turn.t("cluster.title", title=cluster.title)]
     if not municipalities:
@@ -110,8 +117,18 @@ async def show_or_rename_cluster(turn: Turn) -> None:
         lines.append(turn.t("cluster.unassigned", members=", ".join(unassigned)))
     facilitators = [plain_name(m) for m in members if m.user_id in facilitator_ids]
     coordinators = [plain_name(m) for m in members if m.role == Role.COORDINATOR]
-    lines.append(turn.t("cluster.facilitators", names=", ".join(facilitators) or "—"))
+    # After the hand-over the facilitator is the former one: still reading, no longer in charge.
+    facilitators_key = (
+        "cluster.former_facilitators" if cluster.handed_over_at else "cluster.facilitators"
+    )
+    lines.append(turn.t(facilitators_key, names=", ".join(facilitators) or "—"))
     lines.append(turn.t("cluster.coordinators", names=", ".join(coordinators) or "—"))
+    pending = [plain_name(m) for m in everyone if m.is_pending]
+    if pending:
+        lines.append(turn.t("cluster.pending", names=", ".join(pending)))
+    left = [plain_name(m) for m in everyone if m.has_left]
+    if left:
+        lines.append(turn.t("cluster.left", names=", ".join(left)))
     await turn.reply("\n".join(lines))
 
 
@@ -286,6 +303,7 @@ async def bot_membership_changed(update: Update, context: ContextTypes.DEFAULT_T
             assert cluster.id is not None
             # What fell due while the bot was out goes once, if it still applies then.
             await revive_missed(session, cluster_id=cluster.id)
+            await replan_digest(session, cluster=cluster, now=runtime.clock.now())
             await session.commit()
             text = t(cluster.language, "bot.welcome_back", title=cluster.title)
         else:
@@ -296,6 +314,79 @@ async def bot_membership_changed(update: Update, context: ContextTypes.DEFAULT_T
 
 
 _PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+async def someone_left(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The `left_chat_member` service message: shown as left from now on."""
+    message = update.effective_message
+    if message is None or message.left_chat_member is None:
+        return
+    await _departure(context, message.chat_id, message.left_chat_member, left=True)
+
+
+async def someone_joined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The `new_chat_members` service message: someone who left is back."""
+    message = update.effective_message
+    if message is None:
+        return
+    for user in message.new_chat_members or ():
+        await _departure(context, message.chat_id, user, left=False)
+
+
+async def membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A `chat_member` update (the bot is an admin): someone left, was removed, or came back."""
+    change = update.chat_member
+    if change is None or change.chat.type == ChatType.PRIVATE:
+        return
+    was_in = _is_in(change.old_chat_member)
+    is_in = _is_in(change.new_chat_member)
+    if was_in != is_in:
+        await _departure(context, change.chat.id, change.new_chat_member.user, left=was_in)
+
+
+def _is_in(member: ChatMember) -> bool:
+    if member.status in _PRESENT:
+        return True
+    return member.status == ChatMemberStatus.RESTRICTED and bool(
+        getattr(member, "is_member", False)
+    )
+
+
+async def _departure(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, user: User, *, left: bool
+) -> None:
+    """Record a departure (and plan the message listing what to pass on) or a return."""
+    if user.is_bot:
+        return  # the bot's own membership is `bot_membership_changed`'s
+    runtime = runtime_of(context.bot_data)
+    now = runtime.clock.now()
+    async with runtime.sessions() as session:
+        cluster = await clusters.get_cluster(session, chat_id)
+        if cluster is None or not cluster.is_active:
+            return
+        if not left:
+            await clusters.member_returned(session, cluster=cluster, user_id=user.id)
+            await session.commit()
+            return
+        member = await clusters.member_left(session, cluster=cluster, user_id=user.id, now=now)
+        if member is None:
+            return
+        assert cluster.id is not None and member.id is not None
+        # A row, not a message now: it goes out at the next allowed moment, and lists what is
+        # still open then.
+        await sync_planned(
+            session,
+            cluster_id=cluster.id,
+            subject_type="member",
+            subject_id=member.id,
+            planned=[
+                PlannedRow("member_left", f"member:{member.id}:left:{now:%Y%m%dT%H%M%S}", now)
+            ],
+            now=now,
+            kinds=["member_left"],
+        )
+        await session.commit()
+        log.info("member %s left cluster %s", member.id, cluster.id)
 
 
 async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -328,6 +419,9 @@ def register(app: App) -> None:
             command("coordinator", make_coordinator),
             command("taal", language),
             ChatMemberHandler(bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
+            ChatMemberHandler(membership_changed, ChatMemberHandler.CHAT_MEMBER),
+            MessageHandler(filters.StatusUpdate.LEFT_CHAT_MEMBER, someone_left),
+            MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, someone_joined),
             MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
         ]
     )

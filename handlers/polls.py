@@ -26,6 +26,7 @@ from telegram.ext import ContextTypes
 from handlers import sending
 from handlers.arguments import is_number
 from handlers.dates import DateParseError, parse_when
+from handlers.days_off import option_warnings
 from handlers.i18n import Html, t
 from handlers.meetings import host_reason, invitation_entry
 from handlers.render import callback_text, long_datetime, plain_name, short_date, short_time
@@ -36,7 +37,13 @@ from models.clusters import Cluster, Member, Role
 from models.errors import DomainError, NotFound
 from models.meetings import ClosedPoll, MeetingPoll, PollDetails, PollStatus
 from models.poll_rules import Answer
-from scheduler.calendar import POLL_DEADLINE_TIME, CalendarRules, default_poll_deadline
+from scheduler.calendar import (
+    POLL_DEADLINE_TIME,
+    CalendarRules,
+    default_poll_deadline,
+    is_allowed_moment,
+    next_allowed_moment,
+)
 from scheduler.replan import calendar_rules, replan_meeting, replan_poll
 
 log = logging.getLogger(__name__)
@@ -365,9 +372,24 @@ async def open_poll(turn: Turn) -> None:
     text, markup = render_poll(details, lang=turn.lang, tz=turn.tz)
     assert poll.id is not None
     await turn.reply(text, reply_markup=markup, remember_poll=poll.id)
-    await replan_poll(turn.session, cluster=cluster, poll=poll, now=turn.now)
+    await replan_poll(turn.session, cluster=cluster, poll=poll, now=turn.now, new=True)
     assert poll.id is not None
     turn.context.bot_data.setdefault(_RENDERED_KEY, {})[poll.id] = _fingerprint(text, markup)
+    # Not in the poll message itself, which is rendered anew on every vote.
+    warnings = option_warnings(turn, [o.astimezone(turn.tz).date() for o in request.options])
+    rules = calendar_rules(cluster)
+    if not is_allowed_moment(request.deadline, rules):
+        warnings.append(
+            turn.t(
+                "poll.deadline_deferred",
+                deadline=long_datetime(request.deadline, turn.lang, turn.tz),
+                announce=long_datetime(
+                    next_allowed_moment(request.deadline, rules), turn.lang, turn.tz
+                ),
+            )
+        )
+    if warnings:
+        await turn.reply("\n".join(warnings))
 
 
 async def close(turn: Turn) -> None:
@@ -433,6 +455,14 @@ async def press(turn: Turn) -> None:
     if len(parts) != 4 or not is_number(parts[2]) or parts[3] not in _ANSWERS:
         raise NotFound("poll.unknown")
     answer = _ANSWERS[parts[3]]
+    if poll.status == PollStatus.OPEN and turn.now >= poll.deadline_at:
+        # Closed to answers; the result waits for a moment the bot may speak.
+        announce = next_allowed_moment(turn.now, calendar_rules(cluster))
+        raise DomainError(
+            "poll.deadline_passed_until",
+            number=poll.number,
+            when=long_datetime(announce, turn.lang, turn.tz),
+        )
     option, changed = await meetings.vote(
         turn.session,
         poll=poll,

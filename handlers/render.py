@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
@@ -21,6 +22,12 @@ def locale_of(lang: str) -> str:
     return BABEL_LOCALES.get(lang, "nl_BE")
 
 
+# Babel parses its pattern and looks up the locale on every call; the same few dates and
+# times come back all day, so each is written once and then remembered.
+_FORMATTED = 4096
+
+
+@lru_cache(maxsize=_FORMATTED)
 def long_date(day: dt.date, lang: str) -> str:
     """`dinsdag 16 maart 2027`: always written out, so a misread date shows at once."""
     return format_date(day, "EEEE d MMMM y", locale=locale_of(lang))
@@ -45,10 +52,12 @@ def long_datetime(moment: dt.datetime, lang: str, tz: ZoneInfo) -> str:
     return f"{long_date(local.date(), lang)} {short_time(local.time(), lang)}"
 
 
+@lru_cache(maxsize=_FORMATTED)
 def short_time(moment: dt.time, lang: str) -> str:
     return format_time(moment, "HH:mm", locale=locale_of(lang))
 
 
+@lru_cache(maxsize=_FORMATTED)
 def short_date(day: dt.date, lang: str) -> str:
     return (
         format_date(day, "d/MM", locale=locale_of(lang))
@@ -57,6 +66,7 @@ def short_date(day: dt.date, lang: str) -> str:
     )
 
 
+@lru_cache(maxsize=64)
 def weekday_name(weekday: int, lang: str) -> str:
     monday = dt.date(2024, 1, 1)
     return format_datetime(
@@ -75,9 +85,10 @@ def mention(member: Member | None, fallback: str = "?") -> Html:
     """A mention that notifies, also for someone without a username."""
     if member is None or member.erased:
         return Html(html.escape(fallback))
-    name = html.escape(member.name or (member.username or fallback))
     if member.user_id is None:
-        return Html(name)
+        # Pending (named by @username, not seen yet): Telegram links `@username` itself.
+        return Html(html.escape(f"@{member.username}" if member.username else fallback))
+    name = html.escape(member.name or (member.username or fallback))
     return Html(f'<a href="tg://user?id={member.user_id}">{name}</a>')
 
 

@@ -130,6 +130,9 @@ async def deliver(
     start = int(progress.get("sent", 0))
     for index in range(start, len(entries)):
         entry = entries[index]
+        if entry.get("unless_reached") and progress.get("reached"):
+            progress["sent"] = index + 1  # someone was reached in private: the group is spared
+            continue
         try:
             message_id = await _send_entry(bot, sessions, entry, entries)
         except Undeliverable as exc:

@@ -38,9 +38,9 @@ from models.clusters import (
     Cluster,
     Member,
     Role,
+    arrive,
+    coordinates_any,
     get_cluster,
-    touch_activity,
-    touch_member,
 )
 from models.db import forget_writes, wrote
 from models.errors import DomainError, NotAllowed
@@ -284,24 +284,26 @@ async def run_turn(
     private = chat.type == ChatType.PRIVATE
     claim: Claim | None = None
     async with runtime.sessions() as session:
-        cluster = None if private else await get_cluster(session, chat.id)
-        if cluster is not None and not cluster.is_active:
-            cluster = None
-        member = None
-        if cluster is not None:
-            member = await touch_member(
+        cluster = member = None
+        if not private:
+            arrival = await arrive(
                 session,
-                cluster=cluster,
+                chat_id=chat.id,
                 user_id=user.id,
                 name=user.full_name,
                 username=user.username,
                 now=now,
+                # Activity means a member's act: the facilitator's own commands keep nobody busy.
+                active=user.id not in runtime.facilitator_ids,
             )
-            await touch_activity(session, cluster=cluster, now=now)
+            cluster, member = arrival.cluster, arrival.member
+            # Ends the lookup's transaction too, so a refusal's rollback keeps these loaded.
             await session.commit()
         forget_writes(session)
         lang = chat_language(cluster, user, runtime)
         role = _role(user, cluster, member, runtime)
+        if private and role == Role.ANYONE and await coordinates_any(session, user_id=user.id):
+            role = Role.COORDINATOR  # their own clusters' /export and /traject, in private
         turn = Turn(
             update=update,
             context=context,

@@ -307,6 +307,52 @@ async def cancel(
     return agreement
 
 
+def may_reassign(agreement: Agreement, *, by: Member, role: Role) -> bool:
+    """Who may cancel an agreement may also pass it on."""
+    return may_cancel(agreement, by=by, role=role)
+
+
+async def reassign(
+    session: AsyncSession,
+    *,
+    cluster: Cluster,
+    number: int,
+    owner: Member,
+    by: Member,
+    role: Role,
+    now: dt.datetime,
+) -> Agreement:
+    """Give open agreement N a new owner (someone left, or it moves on); kept in its history."""
+    agreement = await get_agreement(session, cluster=cluster, number=number)
+    _require_open_task(agreement)
+    if not may_reassign(agreement, by=by, role=role):
+        raise NotAllowed("agreement.may_not_reassign", number=number)
+    if agreement.owner_member_id == owner.id:
+        raise DomainError("agreement.same_owner", number=number)
+    before = snapshot(agreement)
+    agreement.owner_member_id = owner.id
+    session.add(agreement)
+    await _audit(session, agreement, by, "reassigned", now, before, snapshot(agreement))
+    return agreement
+
+
+async def open_agreements_of(
+    session: AsyncSession, *, cluster: Cluster, member: Member
+) -> list[Agreement]:
+    """The open tasks a member owns, by number."""
+    result = await session.exec(
+        select(Agreement)
+        .where(
+            Agreement.cluster_id == cluster.id,
+            Agreement.owner_member_id == member.id,
+            Agreement.status == AgreementStatus.OPEN,
+            Agreement.kind == AgreementKind.TASK,
+        )
+        .order_by(col(Agreement.number))
+    )
+    return list(result.all())
+
+
 async def history(
     session: AsyncSession, *, cluster: Cluster, number: int
 ) -> tuple[Agreement, list[AuditEvent]]:

@@ -7,9 +7,10 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint, func
+from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint, and_, func, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -53,6 +54,12 @@ class Cluster(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     last_activity_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     handed_over_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # The guidance trajectory (see models/trajectory.py); unset means a year from /start.
+    trajectory_start: dt.date | None = None
+    trajectory_end: dt.date | None = None
+    # The digest's memory: news is what changed since the last one sent.
+    last_digest_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    quiet_digests: int = 0
     # Schedule settings (see /instellingen).
     digest_weekday: int | None = 0
     digest_time: str = Field(default="09:00", max_length=5)
@@ -87,7 +94,12 @@ class Municipality(SQLModel, table=True):
 
 
 class Member(SQLModel, table=True):
-    """A person in one cluster; the personal fields are the ones /vergeetmij erases."""
+    """A person in one cluster; the personal fields are the ones /vergeetmij erases.
+
+    A member named by `@username` before writing in the group is pending: no Telegram id yet,
+    until that username first speaks. A member who left the group keeps their row (and their
+    agreements) with `left_at` set, until they speak again.
+    """
 
     __table_args__ = (UniqueConstraint("cluster_id", "user_id"),)
 
@@ -100,7 +112,17 @@ class Member(SQLModel, table=True):
     role: str = Field(default=Role.MEMBER, max_length=16)
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     last_seen_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    left_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     erased: bool = False
+
+    @property
+    def is_pending(self) -> bool:
+        """Named by `@username`, not yet seen in the group."""
+        return self.user_id is None and not self.erased and self.username is not None
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_at is not None
 
 
 def fold(text: str) -> str:
@@ -217,6 +239,70 @@ async def touch_activity(session: AsyncSession, *, cluster: Cluster, now: dt.dat
     session.add(cluster)
 
 
+# "Last seen" and "last activity" are kept to this precision, so a busy chat does not write
+# them with every message; they are shown as days.
+SEEN_PRECISION = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """The chat's cluster and the sender's membership, as one update finds them."""
+
+    cluster: Cluster | None
+    member: Member | None
+
+
+def _stale(moment: dt.datetime | None, now: dt.datetime) -> bool:
+    return moment is None or now - moment >= SEEN_PRECISION
+
+
+async def arrive(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    user_id: int,
+    name: str,
+    username: str | None,
+    now: dt.datetime,
+    active: bool = True,
+) -> Arrival:
+    """One query for the active cluster of the chat and the sender's member row, which is
+    created, or brought up to date, only when something changed or `SEEN_PRECISION` passed.
+    `active` False (the facilitator's own acts) leaves the cluster's last activity as it was."""
+    row = (
+        await session.exec(
+            select(Cluster, Member)
+            .outerjoin(
+                Member, and_(col(Member.cluster_id) == Cluster.id, col(Member.user_id) == user_id)
+            )
+            .where(Cluster.chat_id == chat_id)
+        )
+    ).first()
+    if row is None or not row[0].is_active:
+        return Arrival(None, None)
+    cluster, member = row
+    name = name[:255]
+    if (
+        member is None
+        or member.erased
+        or member.name != name
+        or member.username != username
+        or _stale(member.last_seen_at, now)
+    ):
+        member = await touch_member(
+            session,
+            cluster=cluster,
+            user_id=user_id,
+            name=name,
+            username=username,
+            now=now,
+            known=member,
+        )
+    if active and _stale(cluster.last_activity_at, now):
+        await touch_activity(session, cluster=cluster, now=now)
+    return Arrival(cluster, member)
+
+
 # --- members --------------------------------------------------------------------------------
 
 
@@ -228,21 +314,132 @@ async def touch_member(
     name: str,
     username: str | None,
     now: dt.datetime,
+    known: Member | None = None,
 ) -> Member:
-    """Register a member on first sight and keep their name and username current."""
+    """Register a member on first sight and keep their name and username current; `known` is
+    their row when the caller already has it.
+
+    Someone who speaks is in the group (again): a left member is back. The first time a
+    username speaks, a pending member of that username becomes this person, with the
+    agreements they were given meanwhile.
+    """
     assert cluster.id is not None
-    result = await session.exec(
-        select(Member).where(Member.cluster_id == cluster.id, Member.user_id == user_id)
-    )
-    member = result.first()
+    member = known
+    if member is None:
+        result = await session.exec(
+            select(Member).where(Member.cluster_id == cluster.id, Member.user_id == user_id)
+        )
+        member = result.first()
+    new_username = member is None or (member.username or "").lower() != (username or "").lower()
+    pending = None
+    if username and new_username:
+        pending = await _pending_member(session, cluster=cluster, username=username)
+    if member is None and pending is not None:
+        member, pending = pending, None
+        member.user_id = user_id
     if member is None:
         member = Member(cluster_id=cluster.id, user_id=user_id, created_at=now)
     member.name = name[:255]
     member.username = username
     member.last_seen_at = now
+    member.left_at = None
     member.erased = False
     session.add(member)
     await session.flush()
+    if pending is not None:
+        await _merge_pending(session, pending=pending, into=member)
+    return member
+
+
+async def _pending_member(
+    session: AsyncSession, *, cluster: Cluster, username: str
+) -> Member | None:
+    result = await session.exec(
+        select(Member).where(
+            Member.cluster_id == cluster.id,
+            col(Member.user_id).is_(None),
+            col(Member.erased).is_(False),
+            func.lower(Member.username) == username.lstrip("@").lower(),
+        )
+    )
+    return result.first()
+
+
+async def _merge_pending(session: AsyncSession, *, pending: Member, into: Member) -> None:
+    """A known member took on the pending username: they get its agreements."""
+    from models.agreements import Agreement  # agreements build on clusters
+
+    assert pending.id is not None and into.id is not None
+    await session.exec(
+        update(Agreement)
+        .where(col(Agreement.owner_member_id) == pending.id)
+        .values(owner_member_id=into.id)
+        .execution_options(synchronize_session=False)
+    )
+    pending.username = None
+    pending.erased = True
+    session.add(pending)
+    await session.flush()
+
+
+async def pending_member(
+    session: AsyncSession, *, cluster: Cluster, username: str, now: dt.datetime
+) -> Member:
+    """The member `@username` stands for, kept pending until that username first speaks."""
+    username = username.lstrip("@")
+    found = await find_member_by_username(session, cluster=cluster, username=username)
+    if found is not None and not found.erased:
+        return found
+    assert cluster.id is not None
+    member = Member(cluster_id=cluster.id, username=username, created_at=now)
+    session.add(member)
+    await session.flush()
+    return member
+
+
+async def member_left(
+    session: AsyncSession, *, cluster: Cluster, user_id: int, now: dt.datetime
+) -> Member | None:
+    """Mark the member as gone from the group; None if unknown or already marked (Telegram
+    tells a departure twice: a service message and a `chat_member` update)."""
+    member = await find_member_by_user_id(session, cluster=cluster, user_id=user_id)
+    if member is None or member.erased or member.has_left:
+        return None
+    assert member.id is not None
+    # One conditional UPDATE decides, so the two reports arriving in two processes at once
+    # still make one departure.
+    claimed = await session.exec(
+        update(Member)
+        .where(col(Member.id) == member.id, col(Member.left_at).is_(None))
+        .values(left_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return None
+    member.left_at = now
+    await record(
+        session,
+        cluster_id=member.cluster_id,
+        actor_member_id=member.id,
+        entity="member",
+        entity_id=member.id,
+        action="left",
+        now=now,
+        before=None,
+        after={"left_at": now.isoformat()},
+    )
+    return member
+
+
+async def member_returned(
+    session: AsyncSession, *, cluster: Cluster, user_id: int
+) -> Member | None:
+    """Back in the group (added again, or joined): no longer shown as left."""
+    member = await find_member_by_user_id(session, cluster=cluster, user_id=user_id)
+    if member is None or not member.has_left:
+        return None
+    member.left_at = None
+    session.add(member)
     return member
 
 
@@ -306,6 +503,37 @@ async def coordinators_of(session: AsyncSession, *, cluster: Cluster) -> list[Me
             Member.role == Role.COORDINATOR,
             col(Member.erased).is_(False),
         )
+    )
+    return list(result.all())
+
+
+async def coordinates_any(session: AsyncSession, *, user_id: int) -> bool:
+    result = await session.exec(
+        select(Member.id)
+        .join(Cluster, col(Member.cluster_id) == col(Cluster.id))
+        .where(
+            Member.user_id == user_id,
+            Member.role == Role.COORDINATOR,
+            col(Member.erased).is_(False),
+            Cluster.status == ClusterStatus.ACTIVE,
+        )
+        .limit(1)
+    )
+    return result.first() is not None
+
+
+async def clusters_coordinated_by(session: AsyncSession, *, user_id: int) -> list[Cluster]:
+    """The active clusters in which this user is coordinator (for their private chat)."""
+    result = await session.exec(
+        select(Cluster)
+        .join(Member, col(Member.cluster_id) == col(Cluster.id))
+        .where(
+            Member.user_id == user_id,
+            Member.role == Role.COORDINATOR,
+            col(Member.erased).is_(False),
+            Cluster.status == ClusterStatus.ACTIVE,
+        )
+        .order_by(func.lower(Cluster.title), col(Cluster.id))
     )
     return list(result.all())
 

@@ -1,9 +1,10 @@
 """Splitting the price of the guidance trajectory over a cluster's municipalities.
 
 Every municipality receives its own invoice, so each share must be a whole number of cents
-and the shares must add up exactly to the quoted total, both excl. and incl. VAT. Plain
-rounding of each share cannot promise that; largest-remainder (Hamilton) rounding can, and
-keeps every share within one cent of its exact value.
+and the excl. VAT shares must add up exactly to the quoted price. Plain rounding of each share
+cannot promise that; largest-remainder (Hamilton) rounding can, and keeps every share within
+one cent of its exact value. VAT is then computed on each invoice, as the tax rules want: the
+incl. VAT total is the sum of the invoices, not the price × 1.21 split again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 __all__ = [
     "VAT_RATE",
     "Share",
+    "incl_difference",
     "parse_amount",
     "split_costs",
     "split_equal",
@@ -36,7 +38,7 @@ class Share:
 
 
 def vat_cents(total_excl_cents: int) -> int:
-    """VAT on the whole total, rounded half up once, as it appears on the quote."""
+    """21 % VAT on an amount, rounded half up to the cent (one invoice, or the whole quote)."""
     total = _non_negative(total_excl_cents)
     return int((Decimal(total) * VAT_RATE).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -51,8 +53,10 @@ def split_equal(total_excl_cents: int, names: Sequence[str]) -> list[Share]:
 def split_weighted(total_excl_cents: int, weights: Mapping[str, int]) -> list[Share]:
     """Shares proportional to ``weights`` (inhabitants), in the mapping's order.
 
-    The incl. VAT total is split on its own with the same weights rather than adding a
-    rounded VAT to each excl. share: that is what makes the incl. shares add up exactly too.
+    Each municipality is invoiced separately, so its VAT is computed on its own excl. share
+    and rounded half up to the cent; its incl. amount is that share plus that VAT. The incl.
+    total is therefore the sum of the invoices, which may differ by a few cents from the
+    total × 1.21 (`incl_difference`).
     """
     total_excl = _non_negative(total_excl_cents)
     names = list(weights)
@@ -63,18 +67,17 @@ def split_weighted(total_excl_cents: int, weights: Mapping[str, int]) -> list[Sh
         raise ValueError("weights must not be negative")
     if sum(values) == 0:
         raise ValueError("at least one weight must be positive")
-
-    total_vat = vat_cents(total_excl)
     excl = _largest_remainder(total_excl, values)
-    incl = _incl_shares(total_excl + total_vat, values, excl)
-    if any(i < e for e, i in zip(excl, incl, strict=True)):
-        # Not known to happen; keeps every invoice free of negative VAT regardless.
-        vat = _largest_remainder(total_vat, values)
-        incl = [e + v for e, v in zip(excl, vat, strict=True)]
     return [
-        Share(municipality=name, excl_cents=e, vat_cents=i - e, incl_cents=i)
-        for name, e, i in zip(names, excl, incl, strict=True)
+        Share(municipality=name, excl_cents=e, vat_cents=vat_cents(e), incl_cents=e + vat_cents(e))
+        for name, e in zip(names, excl, strict=True)
     ]
+
+
+def incl_difference(total_excl_cents: int, shares: Sequence[Share]) -> int:
+    """The sum of the incl. VAT invoices minus the total × 1.21 (rounded once), in cents."""
+    quoted = total_excl_cents + vat_cents(total_excl_cents)
+    return sum(share.incl_cents for share in shares) - quoted
 
 
 def split_costs(total_excl_cents: int, weights: Mapping[str, int] | Sequence[str]) -> list[Share]:
@@ -82,20 +85,6 @@ def split_costs(total_excl_cents: int, weights: Mapping[str, int] | Sequence[str
     if isinstance(weights, Mapping):
         return split_weighted(total_excl_cents, weights)
     return split_equal(total_excl_cents, weights)
-
-
-def _incl_shares(total_incl: int, weights: Sequence[int], excl: Sequence[int]) -> list[int]:
-    """Hamilton split of the incl. total that never puts an incl. share below its excl. share.
-
-    Hamilton rounding is not monotone (the Alabama paradox): on its own, a share of a few
-    cents that was rounded up excl. VAT could be rounded down incl. VAT, giving an invoice
-    with negative VAT. Such municipalities get the spare cents first; rounding either way
-    stays within one cent of the exact value, so nothing else is given up.
-    """
-    weight_sum = sum(weights)
-    floors = [total_incl * w // weight_sum for w in weights]
-    needy = frozenset(i for i, (f, e) in enumerate(zip(floors, excl, strict=True)) if f < e)
-    return _largest_remainder(total_incl, weights, first=needy)
 
 
 def _largest_remainder(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Text, delete, or_, update
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, delete, insert, or_, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,7 +27,11 @@ class NudgeStatus(StrEnum):
 
 
 class Nudge(SQLModel, table=True):
-    __table_args__ = (Index("ix_nudge_due", "status", "due_at"),)
+    __table_args__ = (
+        # Every column the claim filters and orders on: claiming reads the index alone.
+        Index("ix_nudge_claim", "status", "due_at", "claimed_until", "id"),
+        Index("ix_nudge_subject", "cluster_id", "subject_type", "subject_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # None only for outbox messages to a chat that is no cluster (a private reply).
@@ -65,42 +69,53 @@ async def sync_planned(
     now: dt.datetime,
     thread_id: int | None = None,
     kinds: Sequence[str] | None = None,
+    new: bool = False,
+    loaded: Sequence[Nudge] | None = None,
 ) -> None:
     """Make the subject's pending nudges match `planned`, in the caller's transaction.
 
     Pending rows no longer planned are cancelled; planned rows that do not exist yet, or were
     cancelled, come (back) unless already past (a reminder for a moment gone by would be noise);
     sent rows are never touched, so a dedupe key is delivered at most once. `kinds` limits the
-    sync to some kinds.
+    sync to some kinds. A subject created in this transaction (`new`) has no rows to look up,
+    and a caller that has `loaded` them already (every pending one among them) passes them on.
+    The new rows go in with one INSERT, whatever their number.
     """
-    query = select(Nudge).where(
-        Nudge.cluster_id == cluster_id,
-        Nudge.subject_type == subject_type,
-        Nudge.subject_id == subject_id,
-    )
-    if kinds is not None:
-        query = query.where(col(Nudge.kind).in_(list(kinds)))
-    existing = {row.dedupe_key: row for row in (await session.exec(query)).all()}
+    existing: dict[str, Nudge] = {}
+    if loaded is not None:
+        existing = {row.dedupe_key: row for row in loaded if kinds is None or row.kind in kinds}
+    elif not new:
+        query = select(Nudge).where(
+            Nudge.cluster_id == cluster_id,
+            Nudge.subject_type == subject_type,
+            Nudge.subject_id == subject_id,
+        )
+        if kinds is not None:
+            query = query.where(col(Nudge.kind).in_(list(kinds)))
+        existing = {row.dedupe_key: row for row in (await session.exec(query)).all()}
     wanted = {row.dedupe_key: row for row in planned}
     for key, row in existing.items():
         if row.status == NudgeStatus.PENDING and key not in wanted:
             row.status = NudgeStatus.CANCELLED
             session.add(row)
+    fresh: list[dict[str, Any]] = []
     for key, plan in wanted.items():
         found = existing.get(key)
         if found is None:
             if plan.due_at < now:
                 continue
-            session.add(
-                Nudge(
-                    cluster_id=cluster_id,
-                    kind=plan.kind,
-                    subject_type=subject_type,
-                    subject_id=subject_id,
-                    dedupe_key=key,
-                    due_at=plan.due_at,
-                    thread_id=thread_id,
-                )
+            fresh.append(
+                {
+                    "cluster_id": cluster_id,
+                    "kind": plan.kind,
+                    "subject_type": subject_type,
+                    "subject_id": subject_id,
+                    "dedupe_key": key,
+                    "due_at": plan.due_at,
+                    "status": NudgeStatus.PENDING,
+                    "attempts": 0,
+                    "thread_id": thread_id,
+                }
             )
         elif found.status == NudgeStatus.PENDING or (
             found.status == NudgeStatus.CANCELLED and plan.due_at >= now
@@ -110,6 +125,8 @@ async def sync_planned(
             found.thread_id = thread_id
             session.add(found)
     await session.flush()
+    if fresh:
+        await session.exec(insert(Nudge), params=fresh)
 
 
 async def cancel_pending(

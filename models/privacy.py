@@ -147,6 +147,7 @@ async def personal_data(session: AsyncSession, *, user_id: int) -> dict[str, Any
                 "role": m.role,
                 "first_seen": _when(m.created_at),
                 "last_seen": _when(m.last_seen_at),
+                "left": _when(m.left_at),
             }
             for m in members
             if not m.erased
@@ -294,6 +295,7 @@ async def erase_user(session: AsyncSession, *, user_id: int, now: dt.datetime) -
         member.username = None
         member.role = Role.MEMBER
         member.last_seen_at = None
+        member.left_at = None
         session.add(member)
     await session.flush()
     if member_ids:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from sqlalchemy import func, or_
+from sqlalchemy import case, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -88,22 +88,30 @@ async def cluster_summaries(
     for cluster_id, name in rows.all():
         names[cluster_id].append(name)
 
-    due_counts = await session.exec(
-        select(Agreement.cluster_id, col(Agreement.due_date), func.count())
-        .where(
-            col(Agreement.cluster_id).in_(ids),
-            Agreement.status == AgreementStatus.OPEN,
-            Agreement.kind == AgreementKind.TASK,
-        )
-        .group_by(col(Agreement.cluster_id), col(Agreement.due_date))
-    )
-    by_cluster = {c.id: c for c in clusters}
+    # Counted by the database, one query per local date (all clusters share one, as a rule).
+    by_today: dict[dt.date, list[int]] = defaultdict(list)
+    for cluster in clusters:
+        if cluster.id is not None:
+            by_today[local_today(cluster, now)].append(cluster.id)
     open_count: Counter[int] = Counter()
     overdue_count: Counter[int] = Counter()
-    for cluster_id, due_date, count in due_counts.all():
-        open_count[cluster_id] += count
-        if due_date is not None and due_date < local_today(by_cluster[cluster_id], now):
-            overdue_count[cluster_id] += count
+    for today, group in by_today.items():
+        counts = await session.exec(
+            select(
+                Agreement.cluster_id,
+                func.count(),
+                func.sum(case((col(Agreement.due_date) < today, 1), else_=0)),
+            )
+            .where(
+                col(Agreement.cluster_id).in_(group),
+                Agreement.status == AgreementStatus.OPEN,
+                Agreement.kind == AgreementKind.TASK,
+            )
+            .group_by(col(Agreement.cluster_id))
+        )
+        for cluster_id, count, late in counts.all():
+            open_count[cluster_id] = count
+            overdue_count[cluster_id] = int(late or 0)
 
     next_rows = await session.exec(
         select(Meeting.cluster_id, func.min(Meeting.starts_at))
@@ -206,10 +214,16 @@ async def cluster_detail(
             )
         ).all()
     )
+    # Who is in the group now: not those who left, nor those named but never seen.
     members = list(
         (
             await session.exec(
-                select(Member).where(Member.cluster_id == cluster.id, col(Member.erased).is_(False))
+                select(Member).where(
+                    Member.cluster_id == cluster.id,
+                    col(Member.erased).is_(False),
+                    col(Member.left_at).is_(None),
+                    col(Member.user_id).is_not(None),
+                )
             )
         ).all()
     )

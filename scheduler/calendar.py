@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 __all__ = [
     "CalendarRules",
+    "DayOff",
     "add_working_days",
     "at_local",
+    "day_off",
     "default_poll_deadline",
     "is_allowed_moment",
     "is_working_day",
@@ -55,8 +55,48 @@ class CalendarRules:
 
 
 @lru_cache(maxsize=128)
-def _belgian_holidays(year: int) -> frozenset[dt.date]:
+def belgian_holidays(year: int) -> frozenset[dt.date]:
+    """Belgium's public holidays of `year`, from the `holidays` package, built once per year.
+
+    The package is imported on first use, not at start-up: most updates never ask.
+    """
+    import holidays
+
     return frozenset(holidays.country_holidays("BE", years=year))
+
+
+# The languages `holidays` names Belgian holidays in, by the bot's language codes.
+_HOLIDAY_LANGUAGES = {"nl": "nl", "fr": "fr", "en": "en_US"}
+
+
+@lru_cache(maxsize=64)
+def _holiday_names(year: int, language: str) -> dict[dt.date, str]:
+    """The holidays' names, from `holidays`, loaded only when a day off must be named."""
+    import holidays
+
+    named = holidays.country_holidays("BE", years=year, language=_HOLIDAY_LANGUAGES[language])
+    return dict(named.items())
+
+
+@dataclass(frozen=True)
+class DayOff:
+    """Why a day is not a working day: `holiday` (with its name), `extra` or `weekend`."""
+
+    kind: str
+    name: str | None = None
+
+
+def day_off(day: dt.date, rules: CalendarRules, language: str = "nl") -> DayOff | None:
+    """What makes `day` a day off, or None on a working day; a holiday is named in `language`
+    (Dutch where `holidays` has no such language), also when it falls at a weekend."""
+    if day in belgian_holidays(day.year):
+        names = _holiday_names(day.year, language if language in _HOLIDAY_LANGUAGES else "nl")
+        return DayOff("holiday", names.get(day))
+    if (day.month, day.day) in rules.extra_days_off:
+        return DayOff("extra")
+    if day.weekday() >= 5:
+        return DayOff("weekend")
+    return None
 
 
 def to_utc(moment: dt.datetime) -> dt.datetime:
@@ -76,7 +116,7 @@ def is_working_day(day: dt.date, rules: CalendarRules) -> bool:
     """Not a weekend, a Belgian public holiday or one of the cluster's extra days off."""
     return (
         day.weekday() < 5
-        and day not in _belgian_holidays(day.year)
+        and day not in belgian_holidays(day.year)
         and (day.month, day.day) not in rules.extra_days_off
     )
 

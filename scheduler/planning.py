@@ -14,6 +14,7 @@ from scheduler.calendar import (
     CalendarRules,
     add_working_days,
     at_local,
+    is_working_day,
     next_allowed_moment,
     next_working_day,
     to_utc,
@@ -23,9 +24,12 @@ __all__ = [
     "NudgeSettings",
     "PlannedNudge",
     "next_digest",
+    "next_in_series",
     "plan_agreement",
     "plan_meeting",
+    "plan_meeting_end",
     "plan_poll",
+    "plan_trajectory",
 ]
 
 # Overdue nudges, in working days after the due day: the 1st after one day, then one working
@@ -78,18 +82,22 @@ def plan_agreement(
 ) -> list[PlannedNudge]:
     """Every nudge of one agreement, past ones included, in chronological order.
 
-    The caller decides what to do with moments already past (it keeps sent rows by key). Overdue
-    nudges count from the first working day on or after the due date, so a due date on a holiday
-    is nudged on the next working day and the first overdue nudge follows a day later. The
-    "before" reminder is dropped when it would not come before the due-day nudge (lead 0, or a
-    nudge time in quiet hours that pushes both to the same morning).
+    The caller decides what to do with moments already past (it keeps sent rows by key). A due
+    date on a day off has its due-day nudge on the last working day before it, while the work
+    can still be done; overdue nudges count from the first working day on or after the due
+    date. The "before" reminder is dropped when it would not come before the due-day nudge
+    (lead 0, a nudge time in quiet hours that pushes both to the same morning, or a due-day
+    nudge already moved onto the reminder's day).
     """
     to_utc(now)
     if not (is_open and due_date is not None and has_addressee and settings.reminders_enabled):
         return []
     prefix = f"agreement:{agreement_id}"
     due = due_date.isoformat()
-    due_day_at = _nudge_at(due_date, settings)
+    due_day = due_date
+    if not is_working_day(due_date, settings.rules):
+        due_day = add_working_days(due_date, -1, settings.rules)
+    due_day_at = _nudge_at(due_day, settings)
 
     planned: list[PlannedNudge] = []
     if settings.reminder_lead_days > 0:
@@ -126,9 +134,9 @@ def plan_poll(
 
     The reminder moves out of quiet hours and days off, and is left out when that brings it to
     the deadline or when its nominal moment is already past (the poll was posted less than a day
-    before it closes, so the poll message itself is the reminder). The closing is due at the
-    deadline exactly, whatever the hour: votes count until then, and the deadline was either
-    chosen by the members or defaulted to an allowed moment by `default_poll_deadline`.
+    before it closes, so the poll message itself is the reminder). Answers count until the
+    deadline whatever the hour, but closing announces the result, creates the meeting and
+    sends the invitation, so it is due at the first allowed moment at or after the deadline.
     """
     deadline = to_utc(deadline)
     nominal = deadline - POLL_REMINDER_BEFORE
@@ -136,7 +144,8 @@ def plan_poll(
     reminder_at = next_allowed_moment(nominal, settings.rules)
     if nominal > to_utc(now) and reminder_at < deadline:
         planned.append(PlannedNudge("poll_reminder", f"poll:{poll_id}:reminder", reminder_at))
-    planned.append(PlannedNudge("poll_deadline", f"poll:{poll_id}:deadline", deadline))
+    closing_at = next_allowed_moment(deadline, settings.rules)
+    planned.append(PlannedNudge("poll_deadline", f"poll:{poll_id}:deadline", closing_at))
     return planned
 
 
@@ -168,6 +177,41 @@ def plan_meeting(
             PlannedNudge("meeting_hour_before", f"{prefix}:hour_before:{start}", hour_before_at)
         )
     return planned
+
+
+def plan_meeting_end(
+    *, meeting_id: int, starts_at: dt.datetime, duration_minutes: int, now: dt.datetime
+) -> list[PlannedNudge]:
+    """When a meeting is over: the next of its series is planned, or one proposed."""
+    starts_at = to_utc(starts_at)
+    ends_at = starts_at + dt.timedelta(minutes=max(duration_minutes, 1))
+    if ends_at <= to_utc(now):
+        return []
+    key = f"meeting:{meeting_id}:after:{_key_time(starts_at)}"
+    return [PlannedNudge("meeting_after", key, ends_at)]
+
+
+def next_in_series(starts_at: dt.datetime, repeat: str, rules: CalendarRules) -> dt.datetime:
+    """The next meeting of a series, at the same wall-clock time, on a working day.
+
+    `w6` is six weeks later; `m1` is the same weekday of the next month in the same position
+    (the second Tuesday; a fifth that does not exist becomes the last). A day off moves the
+    meeting to the next working day.
+    """
+    local = starts_at.astimezone(rules.tz)
+    day = local.date()
+    if repeat.startswith("w"):
+        day = day + dt.timedelta(weeks=int(repeat[1:]))
+    else:
+        position = (day.day - 1) // 7
+        year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+        first = dt.date(year, month, 1)
+        candidate = first + dt.timedelta(days=(day.weekday() - first.weekday()) % 7 + 7 * position)
+        while candidate.month != month:
+            candidate -= dt.timedelta(weeks=1)
+        day = candidate
+    day = next_working_day(day, rules)
+    return at_local(day, local.time().replace(tzinfo=None), rules)
 
 
 def _digest_at(nominal_day: dt.date, settings: NudgeSettings) -> dt.datetime:
@@ -202,3 +246,47 @@ def next_digest(
     return PlannedNudge(
         "digest", f"digest:{cluster_id}:{year}-W{iso_week:02d}", _digest_at(nominal, settings)
     )
+
+
+def plan_trajectory(
+    *,
+    cluster_id: int,
+    phase_starts: list[tuple[str, dt.date]],
+    end: dt.date,
+    countdown: list[tuple[int, dt.date]],
+    settings: NudgeSettings,
+) -> list[PlannedNudge]:
+    """The trajectory's own messages: each new phase, the hand-over countdown, the evaluation.
+
+    `phase_starts` are (phase, first day) of the phases after the first (the first begins with
+    `/start` itself); the evaluation questions come an hour after the last phase is announced.
+    Keys hold the dates, so moving the trajectory plans the messages anew.
+    """
+    prefix = f"trajectory:{cluster_id}"
+    planned: list[PlannedNudge] = []
+    for phase, day in phase_starts:
+        planned.append(
+            PlannedNudge(
+                "trajectory_phase", f"{prefix}:phase:{phase}:{day.isoformat()}",
+                _nudge_at(next_working_day(day, settings.rules), settings),
+            )
+        )  # fmt: skip
+    if phase_starts:
+        last_day = phase_starts[-1][1]
+        at = _nudge_at(next_working_day(last_day, settings.rules), settings) + dt.timedelta(hours=1)
+        planned.append(
+            PlannedNudge(
+                "evaluation",
+                f"{prefix}:evaluation:{end.isoformat()}",
+                next_allowed_moment(at, settings.rules),
+            )
+        )
+    for weeks, day in countdown:
+        planned.append(
+            PlannedNudge(
+                "handover_countdown",
+                f"{prefix}:countdown{weeks}:{end.isoformat()}",
+                _nudge_at(next_working_day(day, settings.rules), settings),
+            )
+        )
+    return sorted(planned, key=lambda p: p.due_at)

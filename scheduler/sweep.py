@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -59,10 +60,13 @@ log = logging.getLogger(__name__)
 
 DIGEST = "digest"
 DIGEST_SUBJECT = "cluster"
-# These go out at their exact moment: a poll closes at its deadline whatever the hour, and the
-# hour-before reminder is on the meeting's own day, which the quiet-hours rule exempts.
+# How late a digest may still go out after downtime; an older one is skipped for the next.
+DIGEST_WINDOW = dt.timedelta(days=21)
+# These go out at their exact moment: the hour-before reminder is on the meeting's own day,
+# which the quiet-hours rule exempts. A poll's closing is not: it stops taking answers at its
+# deadline, but the announcement, the meeting and the invitation wait for an allowed moment.
 # A reply kept in the outbox answers someone now, whatever the hour.
-EXEMPT_KINDS = frozenset({"poll_deadline", "meeting_hour_before", "message"})
+EXEMPT_KINDS = frozenset({"meeting_hour_before", "message"})
 # A safety net against a sweep that never ends (rows keep becoming due while it runs).
 _MAX_BATCHES = 1000
 
@@ -152,6 +156,13 @@ async def _handle(
                 await session.commit()
                 report.deferred += 1
                 return
+        if nudge.kind == DIGEST and cluster is not None and nudge.due_at < now - DIGEST_WINDOW:
+            # Weeks late, that week's overview is history: the next one replaces it.
+            await mark_skipped(session, claim=claim, reason="a newer digest replaces it")
+            await session.commit()
+            report.skipped += 1
+            await _plan_next_digest(session, cluster, now)
+            return
         key, kind, cluster_id = nudge.dedupe_key, nudge.kind, nudge.cluster_id
         try:
             outcome = await deliver(session, nudge, now)
@@ -166,6 +177,8 @@ async def _handle(
             report.skipped += 1
             if not done:
                 log.info("nudge %s: skipped while no longer claimed", key)
+            if kind == DIGEST and cluster_id is not None:
+                await _plan_digest_of(sessions, cluster_id, now)
             return
         # What the moment changed (and the prepared messages, if it changed anything) are
         # stored before anyone is told.
@@ -222,6 +235,17 @@ async def _failed(
     )
 
 
+async def _plan_next_digest(session: AsyncSession, cluster: Cluster, now: dt.datetime) -> bool:
+    try:
+        await replan_digest(session, cluster=cluster, now=now)
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        log.info("digest of cluster %s was planned by another process", cluster.id)
+        return False
+    return True
+
+
 # --- the weekly digest -----------------------------------------------------------------------
 
 
@@ -235,7 +259,10 @@ async def replan_digest(session: AsyncSession, *, cluster: Cluster, now: dt.date
     assert cluster.id is not None
     settings = nudge_settings(cluster)
     planned: list[PlannedRow] = []
+    loaded: list[Nudge] | None = None
     if cluster.is_active and settings.digest_weekday is not None:
+        # A digest missed longer ago than the window is not worth sending.
+        window = to_utc(now) - DIGEST_WINDOW
         rows = (
             await session.exec(
                 select(Nudge).where(
@@ -243,16 +270,24 @@ async def replan_digest(session: AsyncSession, *, cluster: Cluster, now: dt.date
                     Nudge.subject_type == DIGEST_SUBJECT,
                     Nudge.subject_id == cluster.id,
                     Nudge.kind == DIGEST,
-                    col(Nudge.due_at) >= to_utc(now) - dt.timedelta(days=21),
+                    or_(
+                        col(Nudge.status) == NudgeStatus.PENDING,
+                        col(Nudge.due_at) >= window,
+                    ),
                 )
             )
         ).all()
+        loaded = list(rows)
         planned = [
             PlannedRow(kind=DIGEST, dedupe_key=row.dedupe_key, due_at=row.due_at)
             for row in rows
-            if row.status == NudgeStatus.PENDING and row.due_at <= now
+            if row.status == NudgeStatus.PENDING and window <= row.due_at <= now
         ]
-        sent = {row.dedupe_key for row in rows if row.status != NudgeStatus.PENDING}
+        sent = {
+            row.dedupe_key
+            for row in rows
+            if row.status != NudgeStatus.PENDING and row.due_at >= window
+        }
         after = now
         for _ in range(4):
             upcoming = next_digest(cluster_id=cluster.id, settings=settings, after=after)
@@ -271,18 +306,25 @@ async def replan_digest(session: AsyncSession, *, cluster: Cluster, now: dt.date
         now=now,
         thread_id=cluster.digest_thread_id,
         kinds=[DIGEST],
+        loaded=loaded,
     )
 
 
 async def plan_digests(sessions: SessionMaker, *, now: dt.datetime) -> int:
     """Plan the next digest of every active cluster that has none pending; returns how many.
 
-    Runs at start-up and now and then, so a new cluster, or one whose row was lost in a crash,
-    gets its digest; each cluster is planned in its own transaction, and a row another process
-    planned at the same moment (unique dedupe key) is simply left to that process.
+    The safety net behind the planning on registration, settings and sending: it runs at
+    start-up and every few hours, never with each sweep. One query finds the clusters without a
+    pending digest (an index lookup per cluster, whatever the history); each is planned in its
+    own transaction, and a row another process planned at the same moment (unique dedupe key)
+    is simply left to that process.
     """
-    pending = select(Nudge.cluster_id).where(
-        Nudge.kind == DIGEST, Nudge.status == NudgeStatus.PENDING
+    pending = select(Nudge.id).where(
+        col(Nudge.cluster_id) == col(Cluster.id),
+        Nudge.subject_type == DIGEST_SUBJECT,
+        col(Nudge.subject_id) == col(Cluster.id),
+        Nudge.kind == DIGEST,
+        Nudge.status == NudgeStatus.PENDING,
     )
     async with sessions() as session:
         ids = (
@@ -290,7 +332,7 @@ async def plan_digests(sessions: SessionMaker, *, now: dt.datetime) -> int:
                 select(Cluster.id).where(
                     Cluster.status == ClusterStatus.ACTIVE,
                     col(Cluster.digest_weekday).is_not(None),
-                    col(Cluster.id).not_in(pending),
+                    ~pending.exists(),
                 )
             )
         ).all()
@@ -306,11 +348,4 @@ async def _plan_digest_of(sessions: SessionMaker, cluster_id: int, now: dt.datet
         cluster = await session.get(Cluster, cluster_id)
         if cluster is None:
             return False
-        try:
-            await replan_digest(session, cluster=cluster, now=now)
-            await session.commit()
-        except IntegrityError:
-            await session.rollback()
-            log.info("digest of cluster %s was planned by another process", cluster_id)
-            return False
-    return True
+        return await _plan_next_digest(session, cluster, now)

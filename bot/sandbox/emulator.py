@@ -20,6 +20,8 @@ from typing import Any
 
 from aiohttp import web
 
+# Update kinds Telegram sends only to a bot that names them in `allowed_updates`.
+_NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 BOT_ID = 7_000_000_001
 TOKEN = f"{BOT_ID}:TEST-token-for-the-fake-api"
 # Values Telegram sends as strings even when they look like numbers or JSON.
@@ -220,6 +222,7 @@ class FakeTelegram:
             "supports_inline_queries": False,
         }
         self.chats: dict[int, ChatState] = {}
+        self.users: dict[int, dict[str, Any]] = {}  # people the tests made, by id
         self.messages: dict[tuple[int, int], SentMessage] = {}
         self.sent: list[SentMessage] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -231,6 +234,7 @@ class FakeTelegram:
         self.faults: dict[str, list[Fault]] = {}
         self._updates: list[dict[str, Any]] = []
         self._next_update_id = 1
+        self.allowed_updates: set[str] | None = None
         self._delivered_up_to = 0
         waiting: asyncio.Event | None = getattr(self, "_arrived", None)
         if waiting is not None:
@@ -275,6 +279,12 @@ class FakeTelegram:
         state = ChatState(id=chat_id, type=type_, title=title, is_forum=is_forum)
         self.chats[chat_id] = state
         return state
+
+    def _wanted(self, update: dict[str, Any]) -> bool:
+        kinds = set(update) - {"update_id"}
+        if self.allowed_updates is None:
+            return not kinds & _NOT_BY_DEFAULT
+        return bool(kinds & self.allowed_updates)
 
     def wake_pollers(self) -> None:
         """A long poll waiting for updates returns now (a bot that stops need not wait it out)."""
@@ -436,12 +446,21 @@ class FakeTelegram:
     async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, str):
+            allowed = json.loads(allowed) if allowed else []
+        if allowed is not None:
+            # Telegram keeps the last list given; an empty one means its default.
+            self.allowed_updates = set(allowed) or None
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        # Kinds not asked for are never delivered (Telegram drops them, as here).
+        self._updates = [u for u in self._updates if self._wanted(u)]
         if not self._updates and timeout:
             self._arrived.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), timeout)
+            self._updates = [u for u in self._updates if self._wanted(u)]
         limit = int(params.get("limit") or 100)
         return self._updates[:limit]
 
@@ -526,6 +545,22 @@ class FakeTelegram:
                 "can_edit_stories": False, "can_delete_stories": False,
             }  # fmt: skip
         return member
+
+    async def _api_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Telegram refuses this for private chats; in groups it lists the admins, no bots."""
+        state = self._chat(params)
+        if state.type == "private":
+            raise ApiError(400, "Bad Request: there are no administrators in the private chat")
+        if state.kicked:
+            raise ApiError(403, "Forbidden: bot was kicked from the group chat")
+        admins = []
+        for user_id in sorted(state.admins):
+            member = await self._api_getChatMember({"chat_id": state.id, "user_id": user_id})
+            member["user"] = self.users.get(
+                user_id, {"id": user_id, "is_bot": False, "first_name": "user"}
+            )
+            admins.append(member)
+        return admins
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -633,6 +668,7 @@ class FakeTelegram:
         if message.thread_id is not None and state.is_forum:
             data["message_thread_id"] = message.thread_id
             data["is_topic_message"] = True
-        if message.reply_markup:
+        # Telegram echoes only inline keyboards in a Message; a ForceReply is not part of it.
+        if message.reply_markup and "inline_keyboard" in message.reply_markup:
             data["reply_markup"] = message.reply_markup
         return data

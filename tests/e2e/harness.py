@@ -30,6 +30,7 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.config import Settings
 from bot.sandbox.emulator import FakeTelegram, SentMessage
+from bot.serve import ALLOWED_UPDATES
 from models.nudges import Nudge, NudgeStatus
 from scheduler import jobs
 
@@ -202,6 +203,7 @@ class Chat:
             user["last_name"] = last_name
         if admin:
             self.state.admins.add(user["id"])
+        self.world.fake.users[user["id"]] = user
         return Person(self.world, self, user)
 
     @property
@@ -309,6 +311,51 @@ class Chat:
         await self.world.deliver({"message": new_message})
         return new
 
+    async def leaves(
+        self, person: Person, *, service_message: bool = True, chat_member: bool = True
+    ) -> Replies:
+        """Someone leaves the group: Telegram posts a service message and, to a bot that is an
+        admin and asked for them, sends a `chat_member` update."""
+        replies = Replies([])
+        if service_message:
+            message = self.message(person, "")
+            del message["text"]
+            message["left_chat_member"] = person.user
+            replies = await self.world.deliver({"message": message})
+        if chat_member:
+            update = self._person_membership(person, "member", "left")
+            more = await self.world.deliver({"chat_member": update})
+            replies = Replies([*replies.messages, *more.messages])
+        return replies
+
+    async def removes(self, by: Person, person: Person) -> Replies:
+        """An admin removes someone: a `chat_member` update with the status `kicked`."""
+        update = self._person_membership(person, "member", "kicked", by=by)
+        return await self.world.deliver({"chat_member": update})
+
+    async def joins(self, person: Person) -> Replies:
+        message = self.message(person, "")
+        del message["text"]
+        message["new_chat_members"] = [person.user]
+        return await self.world.deliver({"message": message})
+
+    def _person_membership(
+        self, person: Person, old: str, new: str, *, by: Person | None = None
+    ) -> dict[str, Any]:
+        def member(status: str) -> dict[str, Any]:
+            data: dict[str, Any] = {"status": status, "user": person.user}
+            if status == "kicked":
+                data["until_date"] = 0
+            return data
+
+        return {
+            "chat": self.as_dict(),
+            "from": (by or person).user,
+            "date": int(self.world.clock.now().timestamp()),
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        }
+
     def _membership(self, by: Person, old: str, new: str) -> dict[str, Any]:
         bot = self.world.fake.bot_user
 
@@ -379,6 +426,7 @@ class World:
             "username": "fien_facilitator",
             "language_code": "nl",
         }
+        fake.users[FACILITATOR_ID] = self.facilitator_user
         self._done: dict[int, asyncio.Event] = {}
         self._private: dict[int, Chat] = {}
 
@@ -399,7 +447,7 @@ class World:
         if app.post_init:
             await app.post_init(app)
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=2)
+        await app.updater.start_polling(poll_interval=0, timeout=2, allowed_updates=ALLOWED_UPDATES)
         await app.start()
         self.app = app
 

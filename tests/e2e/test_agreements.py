@@ -103,7 +103,13 @@ async def test_an_agreement_repeats_owner_municipality_and_the_date_in_full(worl
     assert agreement.due_date == dt.date(2027, 3, 19)
 
     async with world.runtime.sessions() as session:
-        nudges = (await session.exec(select(Nudge).where(Nudge.subject_id == agreement.id))).all()
+        nudges = (
+            await session.exec(
+                select(Nudge).where(
+                    Nudge.subject_type == "agreement", Nudge.subject_id == agreement.id
+                )
+            )
+        ).all()
     assert nudges and all(n.status == NudgeStatus.PENDING for n in nudges)
 
 
@@ -203,7 +209,6 @@ async def test_bad_input_gets_a_clear_reply_and_records_nothing(world: World) ->
         ("/afspraak Offertes #Hernt", "Bedoel je Herent"),
         ("/afspraak Offertes #B", "Bertem, Bierbeek"),
         ("/afspraak " + "x" * 1001, "1001"),
-        ("/afspraak Offertes @onbekend", "@onbekend"),
         ("/afspraak Offertes @jan @bram", "één eigenaar"),
         ("/afspraak Offertes @jan actie 9", "Actie 9"),
         ("/besluit", "Wat is de afspraak"),
@@ -310,7 +315,7 @@ async def test_postponing_keeps_the_history(world: World) -> None:
         keys = {
             n.dedupe_key
             for n in (await session.exec(select(Nudge))).all()
-            if n.status == NudgeStatus.PENDING
+            if n.status == NudgeStatus.PENDING and n.subject_type == "agreement"
         }
     assert keys and all("2027-03-26" in key for key in keys)
 

@@ -327,7 +327,11 @@ async def test_default_deadline_is_three_working_days_before(world: World) -> No
     # Tuesday 9 March 2027 minus three working days: Thursday 4 March, at noon.
     assert "donderdag 4 maart 2027 12:00" in poll.text
     async with world.runtime.sessions() as session:
-        rows = (await session.exec(select(Nudge).order_by(col(Nudge.due_at)))).all()
+        rows = (
+            await session.exec(
+                select(Nudge).where(Nudge.subject_type == "poll").order_by(col(Nudge.due_at))
+            )
+        ).all()
     assert [(r.kind, r.status) for r in rows] == [
         ("poll_reminder", NudgeStatus.PENDING),
         ("poll_deadline", NudgeStatus.PENDING),
@@ -395,8 +399,11 @@ async def test_the_deadline_passes_while_the_bot_is_down(world: World) -> None:
     # Stopped right after a press: its refresh may never run, but the vote is a row.
     await c.bram.presses("✅", on=poll, row=1)
     await world.stop()
-    world.clock.set(dt.datetime(2027, 3, 6, 9, 0))  # the day after the deadline
+    world.clock.set(dt.datetime(2027, 3, 6, 9, 0))  # Saturday, the day after the deadline
     await world.start()
+    # Nothing is announced at the weekend; the closing waits for Monday.
+    assert (await world.sweep()).messages == []
+    world.clock.set(dt.datetime(2027, 3, 8, 8, 30))  # before the Monday digest
 
     # The first sweep after the start finds the `poll_deadline` row that fell due meanwhile.
     swept = await world.sweep()

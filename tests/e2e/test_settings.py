@@ -97,8 +97,8 @@ async def test_an_extra_day_off_moves_a_nudge_and_can_be_removed(world: World) -
     assert (await pending(world))["agreement_due"] == local(2026, 12, 8)
     reply = await fien.says("/instellingen vrij 8/12")
     assert "8/12" in reply.text
-    # The due day is now a day off: the nudge moves to the next working day, as quiet hours end.
-    assert (await pending(world))["agreement_due"] == local(2026, 12, 9, 8)
+    # The due day is now a day off: the nudge comes on the working day before (Monday).
+    assert (await pending(world))["agreement_due"] == local(2026, 12, 7)
     assert (await stored(world))["days_off"] == ["12-08"]
     await fien.says("/instellingen vrij - 8/12")
     assert (await pending(world))["agreement_due"] == local(2026, 12, 8)

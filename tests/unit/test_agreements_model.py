@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import actions, agreements
+from models import actions, agreements, clusters
 from models.actions import ActionMunicipality, ActionStatus, Theme
 from models.agreements import Agreement, AgreementKind, AgreementStatus, Scope
 from models.audit import AuditEvent
@@ -511,3 +511,97 @@ async def test_a_due_time_is_stored_and_kept_when_only_the_day_moves(leuven: Leu
 async def test_a_due_time_needs_a_due_date(leuven: Leuven) -> None:
     with pytest.raises(ValueError, match="due date"):
         await _task(leuven, due_date=None, due_time=dt.time(9, 0))
+
+
+# --- people coming and going -----------------------------------------------------------------
+
+
+async def test_a_pending_owner_becomes_the_person_when_that_username_first_speaks(
+    leuven: Leuven,
+) -> None:
+    session, cluster = leuven.session, leuven.cluster
+    ruben = await clusters.pending_member(
+        session, cluster=cluster, username="@Ruben_Bertem", now=NOW
+    )
+    assert ruben.is_pending and ruben.user_id is None
+    again = await clusters.pending_member(
+        session, cluster=cluster, username="ruben_bertem", now=NOW
+    )
+    assert again.id == ruben.id, "one pending member per username"
+    task = await _task(leuven, owner=ruben)
+    spoke = await touch_member(
+        session, cluster=cluster, user_id=21, name="Ruben", username="ruben_bertem", now=NOW
+    )
+    assert spoke.id == ruben.id and spoke.user_id == 21 and not spoke.is_pending
+    assert task.owner_member_id == spoke.id
+
+
+async def test_a_known_member_taking_a_pending_username_gets_its_agreements(
+    leuven: Leuven,
+) -> None:
+    session, cluster = leuven.session, leuven.cluster
+    pending = await clusters.pending_member(session, cluster=cluster, username="bram_k", now=NOW)
+    task = await _task(leuven, owner=pending)
+    await session.commit()
+    # Bram (known as @bram) renames himself to @bram_k and speaks.
+    bram = await touch_member(
+        session, cluster=cluster, user_id=12, name="Bram", username="bram_k", now=NOW
+    )
+    await session.refresh(task)
+    await session.refresh(pending)
+    assert bram.id == leuven.bram.id
+    assert task.owner_member_id == bram.id
+    assert pending.erased and not pending.is_pending
+
+
+async def test_leaving_is_recorded_once_and_speaking_again_undoes_it(leuven: Leuven) -> None:
+    session, cluster = leuven.session, leuven.cluster
+    later = NOW + dt.timedelta(hours=1)
+    left = await clusters.member_left(session, cluster=cluster, user_id=12, now=later)
+    assert left is not None and left.left_at == later and left.has_left
+    assert await clusters.member_left(session, cluster=cluster, user_id=12, now=later) is None
+    assert await clusters.member_left(session, cluster=cluster, user_id=999, now=later) is None
+    back = await touch_member(
+        session, cluster=cluster, user_id=12, name="Bram", username="bram", now=later
+    )
+    assert not back.has_left
+
+
+async def test_passing_on_keeps_the_history_and_follows_the_cancel_rules(leuven: Leuven) -> None:
+    session, cluster = leuven.session, leuven.cluster
+    task = await _task(leuven, owner=leuven.an, by=leuven.an)
+    with pytest.raises(NotAllowed):
+        await agreements.reassign(
+            session,
+            cluster=cluster,
+            number=task.number,
+            owner=leuven.celine,
+            by=leuven.celine,
+            role=Role.MEMBER,
+            now=NOW,
+        )
+    with pytest.raises(DomainError, match=r"agreement\.same_owner"):
+        await agreements.reassign(
+            session,
+            cluster=cluster,
+            number=task.number,
+            owner=leuven.an,
+            by=leuven.an,
+            role=Role.MEMBER,
+            now=NOW,
+        )
+    moved = await agreements.reassign(
+        session,
+        cluster=cluster,
+        number=task.number,
+        owner=leuven.celine,
+        by=leuven.bram,
+        role=Role.COORDINATOR,
+        now=NOW,
+    )
+    assert moved.owner_member_id == leuven.celine.id
+    _, events = await agreements.history(session, cluster=cluster, number=task.number)
+    (event_,) = [e for e in events if e.action == "reassigned"]
+    assert (event_.before or {})["owner_member_id"] == leuven.an.id
+    assert (event_.after or {})["owner_member_id"] == leuven.celine.id
+    assert await agreements.open_agreements_of(session, cluster=cluster, member=leuven.an) == []

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 
 from scheduler.calendar import (
     CalendarRules,
+    DayOff,
     add_working_days,
     at_local,
+    day_off,
     default_poll_deadline,
     is_allowed_moment,
     is_working_day,
@@ -273,3 +275,22 @@ def test_next_allowed_moment_is_the_moment_itself_or_a_later_allowed_one(
     assert is_allowed_moment(result, rules)
     if independently_allowed(moment, rules):
         assert result == moment
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [("nl", "O. L. H. Hemelvaart"), ("fr", "Ascension"), ("en", "Ascension Day")],
+)
+def test_a_holiday_is_named_in_the_clusters_language(lang: str, name: str) -> None:
+    rules = CalendarRules(ZoneInfo("Europe/Brussels"))
+    assert day_off(dt.date(2027, 5, 6), rules, lang) == DayOff("holiday", name)
+
+
+def test_why_a_day_is_off() -> None:
+    rules = CalendarRules(ZoneInfo("Europe/Brussels"), extra_days_off=frozenset({(7, 11)}))
+    # 1 May 2027 is a Saturday and Labour Day: the holiday is what is named.
+    assert day_off(dt.date(2027, 5, 1), rules) == DayOff("holiday", "Dag van de Arbeid")
+    assert day_off(dt.date(2027, 5, 8), rules) == DayOff("weekend")
+    assert day_off(dt.date(2027, 7, 12), rules) is None  # Monday
+    assert day_off(dt.date(2029, 7, 11), rules) == DayOff("extra")
+    assert day_off(dt.date(2029, 7, 11), CalendarRules(ZoneInfo("Europe/Brussels"))) is None

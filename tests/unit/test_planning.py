@@ -77,11 +77,11 @@ def test_an_agreement_due_on_a_monday_is_nudged_on_the_thursday_before_and_after
     ]
 
 
-def test_an_agreement_due_on_ascension_day_is_nudged_at_the_next_allowed_moment() -> None:
+def test_an_agreement_due_on_ascension_day_is_nudged_on_the_last_working_day_before() -> None:
     nudges = agreement(dt.date(2026, 5, 14))
     assert schedule(nudges) == [
         ("agreement_before", local(2026, 5, 12, 9), 0),
-        ("agreement_due", local(2026, 5, 15, 8), 0),  # Friday, as quiet hours end
+        ("agreement_due", local(2026, 5, 13, 9), 0),  # Wednesday, while it can still be done
         ("agreement_overdue", local(2026, 5, 18, 9), 1),
         ("agreement_overdue", local(2026, 5, 22, 9), 2),
         ("agreement_overdue", local(2026, 6, 1, 9), 3),  # over Whit Monday 25 May
@@ -93,7 +93,7 @@ def test_an_agreement_due_at_christmas_is_nudged_after_the_holidays() -> None:
     nudges = agreement(dt.date(2026, 12, 25))
     assert [n.due_at for n in nudges[:4]] == [
         local(2026, 12, 23, 9),
-        local(2026, 12, 28, 8),
+        local(2026, 12, 24, 9),  # the due-day nudge on Christmas Eve, the last working day
         local(2026, 12, 29, 9),
         local(2027, 1, 5, 9),  # 29, 30, 31 December, 4 and 5 January: New Year skipped
     ]
@@ -102,7 +102,7 @@ def test_an_agreement_due_at_christmas_is_nudged_after_the_holidays() -> None:
 def test_an_agreement_due_on_eleven_july_moves_only_where_it_is_a_day_off() -> None:
     flemish = NudgeSettings(CalendarRules(BRUSSELS, extra_days_off=frozenset({(7, 11)})))
     assert agreement(dt.date(2029, 7, 11))[1].due_at == local(2029, 7, 11, 9)
-    assert agreement(dt.date(2029, 7, 11), flemish)[1].due_at == local(2029, 7, 12, 8)
+    assert agreement(dt.date(2029, 7, 11), flemish)[1].due_at == local(2029, 7, 10, 9)
 
 
 def test_summer_and_winter_time_keep_nudges_at_nine_local() -> None:
@@ -146,8 +146,8 @@ def test_lead_days_count_working_days_and_zero_means_no_early_reminder() -> None
 
 
 def test_the_early_reminder_is_dropped_when_it_collapses_into_the_due_day_nudge() -> None:
-    # Due on a Saturday, lead 1, nudges at 20:00: Friday 20:00 and Saturday 20:00 both become
-    # Monday 08:00; one message, not two.
+    # Due on a Saturday, lead 1, nudges at 20:00: both fall on Friday 20:00, which is quiet,
+    # and become Monday 08:00; one message, not two.
     evening = dataclasses.replace(SETTINGS, reminder_lead_days=1, nudge_time=dt.time(20))
     nudges = agreement(dt.date(2027, 3, 20), evening)
     assert [n.kind for n in nudges][:2] == ["agreement_due", "agreement_overdue"]
@@ -213,12 +213,14 @@ def test_a_poll_posted_less_than_a_day_before_its_deadline_gets_no_reminder() ->
     assert [n.kind for n in nudges] == ["poll_deadline"]
 
 
-def test_a_poll_closes_at_its_deadline_even_in_quiet_hours() -> None:
+def test_a_poll_deadline_on_saturday_night_is_announced_on_monday_morning() -> None:
     nudges = plan_poll(
-        poll_id=7, deadline=local(2027, 3, 20, 3), settings=SETTINGS, now=local(2027, 3, 15)
+        poll_id=7, deadline=local(2027, 3, 20, 20), settings=SETTINGS, now=local(2027, 3, 15)
     )
-    assert nudges[-1].due_at == local(2027, 3, 20, 3)
-    assert nudges[0].due_at == local(2027, 3, 19, 8)  # Friday 03:00 is quiet: 08:00
+    assert nudges[-1].kind == "poll_deadline"
+    assert nudges[-1].due_at == local(2027, 3, 22, 8)
+    # Its reminder, Friday 20:00, is quiet and would come after the deadline: left out.
+    assert [n.kind for n in nudges] == ["poll_deadline"]
 
 
 # --- meetings -----------------------------------------------------------------------------
@@ -382,6 +384,22 @@ def test_agreement_nudges_are_allowed_ordered_and_uniquely_keyed(
     assert [n.sequence for n in nudges if n.kind == "agreement_overdue"] == [1, 2, 3]
     # Only escalation shares a moment, with the last overdue nudge.
     assert len(set(moments)) == len(moments) - 1
+
+
+@settings(max_examples=200)
+@given(dates)
+def test_a_due_date_on_a_day_off_is_nudged_on_the_last_working_day_before(
+    due_date: dt.date,
+) -> None:
+    (due,) = [n for n in agreement(due_date) if n.kind == "agreement_due"]
+    day = due.due_at.astimezone(BRUSSELS).date()
+    working = due_date.weekday() < 5 and due_date not in BE_HOLIDAYS
+    if working:
+        assert day == due_date
+    else:
+        assert day < due_date
+        between = [day + dt.timedelta(days=i) for i in range(1, (due_date - day).days)]
+        assert all(d.weekday() >= 5 or d in BE_HOLIDAYS for d in between)
 
 
 @settings(max_examples=200)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event, text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,6 +25,7 @@ from models.nudges import (
     retry_delay,
     sync_planned,
 )
+from scheduler.jobs import SWEEPER_KEY, Sweeper, tick
 from scheduler.sweep import ChatGone, Outbound, Skipped, plan_digests, replan_digest, sweep
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -257,16 +260,18 @@ async def test_a_row_due_in_quiet_hours_waits_for_the_morning(sessions: SessionM
     evening = dt.datetime(2027, 3, 16, 19, 0, tzinfo=BRUSSELS)  # the bot was down until now
     await add(sessions, cluster_id, "nudge", evening - dt.timedelta(hours=3))
     await add(sessions, cluster_id, "poll", evening, kind="poll_deadline")
+    await add(sessions, cluster_id, "hour", evening, kind="meeting_hour_before")
     deliver, clock = Recorder(), Clock(evening)
     report = await sweep(sessions, deliver, clock)
-    # A poll closes at its deadline whatever the hour; a nudge waits until 08:00.
-    assert (report.sent, report.deferred, deliver.delivered) == (1, 1, ["poll"])
-    row = (await rows(sessions))["nudge"]
+    # The hour before a meeting is exempt; a nudge and a poll's announcement wait until 08:00.
+    assert (report.sent, report.deferred, deliver.delivered) == (1, 2, ["hour"])
     morning = dt.datetime(2027, 3, 17, 8, 0, tzinfo=BRUSSELS)
-    assert row.claimed_until == morning and row.attempts == 0
+    for key in ("nudge", "poll"):
+        row = (await rows(sessions))[key]
+        assert row.claimed_until == morning and row.attempts == 0
     clock.moment = morning
     await sweep(sessions, deliver, clock)
-    assert deliver.delivered == ["poll", "nudge"]
+    assert sorted(deliver.delivered) == ["hour", "nudge", "poll"]
     assert (await rows(sessions))["nudge"].attempts == 1
 
 
@@ -359,3 +364,72 @@ async def test_a_missed_digest_stays_due_when_the_digest_is_replanned(
     deliver = Recorder()
     await sweep(sessions, deliver, Clock(wednesday))
     assert deliver.delivered == [f"digest:{cluster_id}:2027-W12"]  # once, late
+
+
+# --- cost that does not grow -------------------------------------------------------------------
+
+
+async def _statements_of_a_tick(sessions: SessionMaker, clusters: int, first: int) -> list[str]:
+    """Clusters with a year of sent digests and a pending one; the statements of one tick."""
+    for n in range(clusters):
+        cluster_id = await new_cluster(sessions, chat_id=first - n)
+        async with sessions() as session:
+            for week in range(1, 53):
+                session.add(
+                    Nudge(
+                        cluster_id=cluster_id,
+                        kind="digest",
+                        subject_type="cluster",
+                        subject_id=cluster_id,
+                        dedupe_key=f"digest:{cluster_id}:old-{week}",
+                        due_at=NOW - dt.timedelta(weeks=week),
+                        status=NudgeStatus.SENT,
+                    )
+                )
+            await session.commit()
+    await plan_digests(sessions, now=NOW)
+    engine = sessions.kw["bind"]
+    seen: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", note)
+    # What the repeating job runs, with only what it reads from the Application.
+    sweeper = Sweeper(sessions=sessions, clock=Clock(NOW + MINUTE), deliver=Recorder())
+    app = SimpleNamespace(bot_data={SWEEPER_KEY: sweeper})
+    try:
+        report = await tick(app)  # type: ignore[arg-type]
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", note)
+    assert report.handled == 0
+    return seen
+
+
+async def test_a_tick_with_nothing_due_is_one_claim_whatever_the_history(
+    sessions: SessionMaker,
+) -> None:
+    few = await _statements_of_a_tick(sessions, 1, first=-1000)
+    many = await _statements_of_a_tick(sessions, 6, first=-2000)
+    assert len(few) == len(many) == 1
+    assert few[0].lstrip().upper().startswith("UPDATE NUDGE")  # the claim, nothing else
+
+
+async def test_the_claim_reads_only_its_index(database_url: str, backend: str) -> None:
+    if backend != "sqlite":
+        pytest.skip("the plan is read from SQLite's EXPLAIN QUERY PLAN")
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            plan = await connection.execute(
+                text(
+                    "EXPLAIN QUERY PLAN SELECT id FROM nudge WHERE status = 'pending' "
+                    "AND due_at <= :now AND (claimed_until IS NULL OR claimed_until <= :now) "
+                    "ORDER BY due_at, id LIMIT 20"
+                ),
+                {"now": NOW.isoformat()},
+            )
+            details = " ".join(str(row[-1]) for row in plan)
+    finally:
+        await engine.dispose()
+    assert "COVERING INDEX ix_nudge_claim" in details

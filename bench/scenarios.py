@@ -1,0 +1,466 @@
+"""The measurements behind each row of the table."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from telegram import Bot
+
+from bench import stream
+from bench.data import MONDAY_DIGEST, START, Shape, build, empty_database
+from bench.fake import TOKEN, FakeTelegram
+from bench.report import Row, ratio
+from bot.config import Settings
+from tests.e2e.harness import Chat, FakeClock, Person, World
+
+RELAXED = 1_000_000
+
+
+# --- bots in their own processes -----------------------------------------------------------
+
+
+class Child:
+    """`python -m bench.serve`: one bot process fed by the parent's fake."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.expected = 0
+
+    @classmethod
+    async def start(cls, kind: str, base_url: str, url: str, *, paced: bool = False) -> Child:
+        args = [sys.executable, "-m", "bench.serve", kind, base_url, url]
+        if paced:
+            args.append("--paced")
+        process = await asyncio.create_subprocess_exec(
+            *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+        )
+        child = cls(process)
+        assert (await child._line()) == "ready"
+        return child
+
+    async def _line(self) -> str:
+        assert self.process.stdout is not None
+        line = await asyncio.wait_for(self.process.stdout.readline(), 900)
+        if not line:
+            raise RuntimeError("the bot process ended early")
+        return line.decode().strip()
+
+    async def handled(self, count: int) -> dict[str, float]:
+        """Wait until `count` more updates are handled; the process's CPU and memory then."""
+        assert self.process.stdin is not None
+        self.expected += count
+        self.process.stdin.write(f"expect {self.expected}\n".encode())
+        await self.process.stdin.drain()
+        report: dict[str, float] = json.loads(await self._line())
+        return report
+
+    async def stop(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"quit\n")
+        await self.process.stdin.drain()
+        try:
+            await asyncio.wait_for(self.process.wait(), 30)
+        except TimeoutError:
+            self.process.terminate()
+            await self.process.wait()
+
+
+@dataclass
+class Run:
+    rate: float
+    cpu_ms: float
+    peak_mb: float
+
+
+async def _feed(
+    kind: str, url: str, chats_count: int, per_cluster: int, *, paced: bool, presses: bool = True
+) -> Run:
+    fake = FakeTelegram()
+    base_url = await fake.start()
+    try:
+        chats = stream.clusters(chats_count)
+        stream.register_chats(fake, chats)
+        child = await Child.start(kind, base_url, url, paced=paced)
+        try:
+            setup = stream.setup(chats)
+            for payload in setup:
+                fake.push_update(payload)
+            before = await child.handled(len(setup))
+            stream.find_polls(fake, chats)
+            updates = stream.timed(fake, chats, per_cluster, presses=presses)
+            started = time.perf_counter()
+            for payload in updates:
+                fake.push_update(payload)
+            after = await child.handled(len(updates))
+            elapsed = time.perf_counter() - started
+        finally:
+            await child.stop()
+        if fake.unknown_methods:
+            raise RuntimeError(f"the fake does not know {set(fake.unknown_methods)}")
+        return Run(
+            rate=len(updates) / elapsed,
+            cpu_ms=(after["cpu"] - before["cpu"]) * 1000 / len(updates),
+            peak_mb=after["VmHWM"],
+        )
+    finally:
+        await fake.stop()
+
+
+async def throughput_rows(name: str, url: str, *, quick: bool, paced: bool) -> list[Row]:
+    if paced:
+        chats, per_cluster = (15, 10) if quick else (100, 25)
+    else:
+        chats, per_cluster = (20, 25) if quick else (100, 50)
+    await empty_database(url)
+    ours = await _feed("klimaatbot", url, chats, per_cluster, paced=paced)
+    bare = await _feed("bare", url, chats, per_cluster, paced=paced)
+    total = chats * per_cluster
+    if paced:
+        return [
+            Row(
+                f"updates/s, Telegram's limits, {chats} busy clusters, {total:,} updates",
+                name,
+                f"{ours.rate:.0f}",
+                f"{bare.rate:.0f}",
+                ratio(ours.rate, bare.rate),
+                "the limiter's pace (30/s)",
+            )
+        ]
+    return [
+        Row(
+            f"updates/s, rate limiter relaxed, {chats} clusters, {total:,} updates",
+            name,
+            f"{ours.rate:.0f}",
+            f"{bare.rate:.0f}",
+            ratio(ours.rate, bare.rate),
+            "ratio ≥ 0.5",
+        ),
+        Row(
+            "CPU per update",
+            name,
+            f"{ours.cpu_ms:.1f} ms",
+            f"{bare.cpu_ms:.1f} ms",
+            ratio(ours.cpu_ms, bare.cpu_ms),
+            "≤ 2× the bare bot",
+        ),
+    ]
+
+
+# --- in-process rows at scale ----------------------------------------------------------------
+
+
+class Statements:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def attach(self, world: World) -> None:
+        assert world.app is not None
+        engine = world.app.bot_data["engine"]
+        event.listen(engine.sync_engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_: Any) -> None:
+        self.count += 1
+
+
+@dataclass
+class Timing:
+    median_ms: float
+    p95_ms: float
+    statements: float
+    cpu_ms: float  # the process's CPU per step (the fake's share included), steadier than wall
+
+    def text(self, quantile: str = "p95") -> str:
+        wall = self.p95_ms if quantile == "p95" else self.median_ms
+        return f"{wall:.1f} ms (CPU {self.cpu_ms:.1f} ms), {self.statements:.1f} SQL statements"
+
+
+async def _time(times: int, counter: Statements, step: Callable[[int], Awaitable[Any]]) -> Timing:
+    durations = []
+    before = counter.count
+    cpu = time.process_time()
+    for index in range(times):
+        started = time.perf_counter()
+        await step(index)
+        durations.append((time.perf_counter() - started) * 1000)
+    durations.sort()
+    p95 = durations[min(len(durations) - 1, int(len(durations) * 0.95))]
+    return Timing(
+        statistics.median(durations),
+        p95,
+        (counter.count - before) / times,
+        (time.process_time() - cpu) * 1000 / times,
+    )
+
+
+def _settings(url: str, base_url: str) -> Settings:
+    return Settings(
+        token=TOKEN,
+        api_base_url=base_url,
+        database_url=url,
+        facilitator_ids=frozenset({stream.FACILITATOR_ID}),
+        sweep_interval_seconds=3600,
+        group_messages_per_minute=RELAXED,
+        messages_per_second=RELAXED,
+    )
+
+
+async def _world(url: str, chats: list[stream.ClusterChat], at: dt.datetime) -> World:
+    fake = FakeTelegram()
+    base_url = await fake.start()
+    stream.register_chats(fake, chats)
+    world = World(fake, _settings(url, base_url), FakeClock(at))
+    await world.start()
+    return world
+
+
+async def _close(world: World) -> None:
+    await world.stop()
+    await world.fake.stop()
+
+
+def _people(world: World, chat: stream.ClusterChat) -> tuple[Chat, list[Person]]:
+    group = Chat(world, chat.chat_id, "group", chat.title)
+    return group, [Person(world, group, user) for user in chat.users]
+
+
+async def _tick(world: World, counter: Statements, times: int) -> Timing:
+    return await _time(times, counter, lambda _: world.sweep())
+
+
+async def scale_rows(name: str, url: str, *, quick: bool) -> list[Row]:
+    shape = Shape(100 if quick else 1000)
+    agreements = shape.clusters * shape.agreements
+    started = time.perf_counter()
+    await build(url, shape)
+    built = time.perf_counter() - started
+    chats = stream.clusters(shape.clusters)
+    world = await _world(url, chats, START)
+    counter = Statements()
+    counter.attach(world)
+    rows = [
+        Row(
+            f"build {shape.label}, {shape.meetings} meetings, {shape.polls} polls each",
+            name,
+            f"{built:.1f} s",
+            target="< 1 minute",
+        )
+    ]
+    try:
+        cast = [_people(world, chat) for chat in chats[:50]]
+        runs = 100 if quick else 200
+        record = await _time(
+            runs,
+            counter,
+            lambda i: cast[i % 50][1][i % 5].says(
+                f"/afspraak Offertes {i} @{chats[i % 50].users[(i + 1) % 5]['username']} "
+                f"#Bever tegen {stream.DATES[i % len(stream.DATES)]}"
+            ),
+        )
+        rows.append(
+            Row(
+                f"`/afspraak` p95 at {agreements:,} agreements (in-process)",
+                name,
+                record.text(),
+                target="< 25 ms, ≤ 8 statements",
+            )
+        )
+        digest = await _time(40, counter, lambda i: cast[i % 50][1][0].says("/overzicht"))
+        rows.append(
+            Row(
+                "`/overzicht` p95",
+                name,
+                digest.text(),
+                target="< 25 ms",
+            )
+        )
+        private = world.private_chat(Person(world, cast[0][0], world.facilitator_user))
+        fien = Person(world, private, world.facilitator_user)
+        overview = await _time(30, counter, lambda _: fien.says("/clusters"))
+        rows.append(
+            Row(
+                "`/clusters` for a facilitator of 50 clusters, p95",
+                name,
+                overview.text(),
+                target="< 25 ms",
+            )
+        )
+        await world.restart()
+        counter = Statements()
+        counter.attach(world)
+        first = await _tick(world, counter, 1)
+        rows.append(
+            Row(
+                f"first sweep tick after start, {shape.clusters:,} clusters",
+                name,
+                first.text("median"),
+                target="< 1 s",
+            )
+        )
+    finally:
+        await _close(world)
+    rows.append(await _rss_row(name, url, chats, 1000 if quick else 2000))
+    return rows
+
+
+async def _rss_row(name: str, url: str, chats: list[stream.ClusterChat], burst: int) -> Row:
+    """Peak memory of each bot's process through a burst of updates."""
+    per_cluster = max(1, burst // len(chats))
+    peaks = []
+    for kind in ("klimaatbot", "bare"):
+        fake = FakeTelegram()
+        base_url = await fake.start()
+        try:
+            stream.register_chats(fake, chats)
+            child = await Child.start(kind, base_url, url)
+            try:
+                updates = stream.timed(fake, chats, per_cluster, presses=False)
+                for payload in updates:
+                    fake.push_update(payload)
+                report = await child.handled(len(updates))
+            finally:
+                await child.stop()
+            peaks.append(report["VmHWM"])
+        finally:
+            await fake.stop()
+    return Row(
+        f"peak RSS, {len(chats):,} clusters, burst of {per_cluster * len(chats):,} updates",
+        name,
+        f"{peaks[0]:.0f} MB",
+        f"{peaks[1]:.0f} MB",
+        ratio(peaks[0], peaks[1]),
+        "< 100 MB",
+    )
+
+
+async def sweep_rows(name: str, url: str, *, quick: bool) -> list[Row]:
+    """A sweep tick with nothing due, on a small and a large database with a year's history."""
+    small, large = 10, 1000 if quick else 10_000
+    ticks = []
+    for count in (small, large):
+        await build(url, Shape(count, agreements=10, meetings=2, polls=1))
+        world = await _world(url, stream.clusters(count), START)
+        try:
+            counter = Statements()
+            counter.attach(world)
+            await world.sweep()  # the first tick is its own row
+            ticks.append(await _tick(world, counter, 20))
+        finally:
+            await _close(world)
+    return [
+        Row(
+            f"sweep tick with nothing due, {small} → {large:,} clusters",
+            name,
+            f"{ticks[0].median_ms:.1f} → {ticks[1].median_ms:.1f} ms (CPU {ticks[0].cpu_ms:.1f} → "
+            f"{ticks[1].cpu_ms:.1f} ms; {ticks[0].statements:.0f} → {ticks[1].statements:.0f} "
+            "SQL statements)",
+            ratio=f"×{ticks[1].median_ms / ticks[0].median_ms:.2f}",
+            target="flat within 20 %",
+        )
+    ]
+
+
+async def digest_rows(name: str, url: str, *, quick: bool) -> list[Row]:
+    """Monday's digests of every cluster, swept into the fake; the anchor sends the same texts."""
+    count = 200 if quick else 10_000
+    chats = stream.clusters(count)
+    await build(url, Shape(count, agreements=10, meetings=2, polls=1))
+    world = await _world(url, chats, MONDAY_DIGEST + dt.timedelta(seconds=1))
+    try:
+        counter = Statements()
+        counter.attach(world)
+        started = time.perf_counter()
+        sent = []
+        for _ in range(count):
+            replies = await world.sweep()
+            if not replies.messages:
+                break
+            sent += replies.messages
+        elapsed = time.perf_counter() - started
+        statements = counter.count
+    finally:
+        await world.stop()
+    fake = world.fake
+    try:
+        bot = Bot(TOKEN, base_url=fake.base_url)
+        async with bot:
+            begun = time.perf_counter()
+            for message in sent:
+                await bot.send_message(message.chat_id, message.html, parse_mode="HTML")
+            bare = time.perf_counter() - begun
+    finally:
+        await fake.stop()
+    budget = count / 30 * 0.1
+    per = elapsed * 1000 / max(len(sent), 1)
+    return [
+        Row(
+            f"Monday digests of {count:,} clusters (swept into the fake Bot API)",
+            name,
+            f"{elapsed:.1f} s ({per:.1f} ms, {statements / max(len(sent), 1):.1f} SQL each; "
+            f"{len(sent):,} sent)",
+            f"{bare:.1f} s (`send_message` of the same texts)",
+            ratio(elapsed, bare),
+            f"< {budget:.1f} s (10 % of Telegram's {count / 30:.0f} s)",
+        )
+    ]
+
+
+# --- start-up ----------------------------------------------------------------------------------
+
+
+async def _first_get_updates(args: list[str], env: dict[str, str]) -> float:
+    fake = FakeTelegram()
+    base_url = await fake.start()
+    try:
+        started = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(
+            *[a.replace("{base_url}", base_url) for a in args],
+            env={**os.environ, **env, "TELEGRAM_API_BASE_URL": base_url},
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        try:
+            while not any(method == "getUpdates" for method, _ in fake.calls):
+                if process.returncode is not None:
+                    raise RuntimeError(f"{args} ended with {process.returncode}")
+                await asyncio.sleep(0.005)
+            return time.perf_counter() - started
+        finally:
+            process.terminate()
+            await process.wait()
+    finally:
+        await fake.stop()
+
+
+async def startup_rows(url: str, *, quick: bool) -> list[Row]:
+    runs = 2 if quick else 3
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": url, "FACILITATOR_IDS": ""}
+    ours = [
+        await _first_get_updates([sys.executable, "-m", "bot.cli", "run"], env) for _ in range(runs)
+    ]
+    bare = [
+        await _first_get_updates(
+            [sys.executable, "-m", "bench.serve", "bare", "{base_url}", url], env
+        )
+        for _ in range(runs)
+    ]
+    return [
+        Row(
+            f"start to first getUpdates (best of {runs})",
+            "SQLite",
+            f"{min(ours):.2f} s",
+            f"{min(bare):.2f} s",
+            ratio(min(ours), min(bare)),
+            "< 1 s",
+        )
+    ]
