@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 
 DIGEST = "digest"
 DIGEST_SUBJECT = "cluster"
+# How late a digest may still go out after downtime; an older one is skipped for the next.
+DIGEST_WINDOW = dt.timedelta(days=21)
 # These go out at their exact moment: the hour-before reminder is on the meeting's own day,
 # which the quiet-hours rule exempts. A poll's closing is not: it stops taking answers at its
 # deadline, but the announcement, the meeting and the invitation wait for an allowed moment.
@@ -139,6 +141,13 @@ async def _handle(
                 await session.commit()
                 report.deferred += 1
                 return
+        if nudge.kind == DIGEST and nudge.due_at < now - DIGEST_WINDOW:
+            # Weeks late, that week's overview is history: the next one replaces it.
+            await mark_skipped(session, claim=claim, reason="a newer digest replaces it")
+            await session.commit()
+            report.skipped += 1
+            await _plan_next_digest(session, cluster, now)
+            return
         key, kind, cluster_id, chat_id = nudge.dedupe_key, nudge.kind, cluster.id, cluster.chat_id
         try:
             outcome = await deliver(session, nudge, now)
@@ -208,8 +217,8 @@ async def replan_digest(session: AsyncSession, *, cluster: Cluster, now: dt.date
     planned: list[PlannedRow] = []
     loaded: list[Nudge] | None = None
     if cluster.is_active and settings.digest_weekday is not None:
-        # Three weeks back: a digest missed longer ago than that is not worth sending.
-        window = to_utc(now) - dt.timedelta(days=21)
+        # A digest missed longer ago than the window is not worth sending.
+        window = to_utc(now) - DIGEST_WINDOW
         rows = (
             await session.exec(
                 select(Nudge).where(
