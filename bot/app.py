@@ -15,6 +15,7 @@ from handlers import (
     commands_menu,
     costs,
     digest,
+    evaluation,
     export,
     facilitator,
     handover,
@@ -22,9 +23,11 @@ from handlers import (
     meetings,
     nudges,
     onboarding,
+    plan,
     polls,
     privacy,
     topics,
+    trajectory,
     unknown,
 )
 from handlers import settings as schedule_settings
@@ -95,6 +98,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
     export.register(app)
     costs.register(app)
     handover.register(app)
+    trajectory.register(app)
+    plan.register(app)
+    evaluation.register(app)
     privacy.register(app)
     nudges.register(app)
     digest.register(app)

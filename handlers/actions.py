@@ -41,6 +41,10 @@ async def action(turn: Turn) -> None:
         if not rest:
             await show_action(turn, number)
             return
+        word, _, result = rest.partition(" ")
+        if fold(word) in RESULT_WORDS:
+            await _set_result(turn, number, result)
+            return
         status = action_status_of(rest)
         if status is not None:
             await _set_status(turn, number, status)
@@ -51,6 +55,23 @@ async def action(turn: Turn) -> None:
         if len(rest.split()) == 1 and difflib.get_close_matches(fold(rest), STATUSES, n=1):
             raise _unknown_status(turn, rest)
     await _create(turn, text)
+
+
+RESULT_WORDS = {"resultaat", "result", "resultat"}
+
+
+async def _set_result(turn: Turn, number: int, result: str) -> None:
+    """`/actie 3 resultaat 42 daken geïsoleerd`: what the action achieved, for the reports."""
+    cluster = turn.require_cluster()
+    found = await actions.set_result(
+        turn.session,
+        cluster=cluster,
+        number=number,
+        result=result,
+        by=turn.require_member(),
+        now=turn.now,
+    )
+    await turn.say("action.result_set", number=found.number, title=found.title, result=result)
 
 
 async def _create(turn: Turn, text: str) -> None:
@@ -188,6 +209,8 @@ def _card(
     lines.append(
         turn.t("action.lead", name=lead.name) if lead is not None else turn.t("action.no_lead")
     )
+    if found.result:
+        lines.append(turn.t("action.result_line", result=found.result))
     others = sorted(
         (
             places[i].name

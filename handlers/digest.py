@@ -1,78 +1,131 @@
 """The weekly digest, sent by the sweep at the cluster's day and time and shown by `/overzicht`.
 
-One message: what is overdue, the open agreements per municipality, the next meeting, the
-open polls and the actions by status. A quiet week gets one short line rather than silence,
-so the group sees the bot is still keeping track.
+News, not noise: it leads with what changed since the last digest (new, done, newly overdue,
+postponed, new decisions, actions, polls and meetings), then what falls due in the next two
+weeks, then one line counting what was late before. Agreements are grouped by municipality and,
+within it, by theme. A week with nothing new gets two lines; after four such weeks in a row the
+coordinators get one prompt instead, and the digest waits until something happens.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.i18n import Html, t, tn
-from handlers.render import long_date, long_datetime, plain_name, short_due
+from handlers.lessons import theme_label
+from handlers.render import long_date, long_datetime, plain_name, short_date, short_due, short_time
 from handlers.runtime import App
 from handlers.turn import Turn, command
-from models.actions import ActionStatus, list_actions
-from models.agreements import Agreement, Register, Scope, is_overdue, list_agreements
+from models.actions import Theme
+from models.agreements import Agreement
 from models.clusters import Cluster
 from models.meetings import next_meeting, open_polls
+from models.news import Change, News, news_since
 
-__all__ = ["register", "render_digest"]
+__all__ = ["digest_since", "register", "render_digest", "render_news"]
 
-
-def _left_owners(register: Register, lang: str) -> list[str]:
-    """The open agreements whose owner left the group, counted, with how to pass them on."""
-    owners = (register.owner(a) for a in register.agreements)
-    count = sum(1 for owner in owners if owner is not None and owner.has_left)
-    return ["", tn(lang, "digest.left_owners", count)] if count else []
+DEFAULT_SPAN = dt.timedelta(days=7)
+_THEME_ORDER = [theme.value for theme in Theme]
 
 
-# Actions still under way are listed by title; finished ones are only counted.
-_LISTED = (ActionStatus.RUNNING, ActionStatus.PLANNED, ActionStatus.IDEA)
-_COUNTED = (ActionStatus.DONE, ActionStatus.STOPPED)
+def digest_since(cluster: Cluster, now: dt.datetime) -> dt.datetime:
+    """The last digest sent, or a week ago for a cluster that never had one."""
+    return cluster.last_digest_at or max(cluster.created_at, now - DEFAULT_SPAN)
 
 
 async def render_digest(
     session: AsyncSession, *, cluster: Cluster, now: dt.datetime, lang: str
 ) -> str:
-    """The digest as of `now`, in a fixed handful of queries whatever the cluster's size."""
+    """The digest as of `now`: the news since the last digest."""
+    news = await news_since(session, cluster=cluster, since=digest_since(cluster, now), now=now)
+    return await render_news(session, cluster=cluster, news=news, now=now, lang=lang)
+
+
+async def render_news(
+    session: AsyncSession, *, cluster: Cluster, news: News, now: dt.datetime, lang: str
+) -> str:
     tz = ZoneInfo(cluster.timezone)
-    register = await list_agreements(session, cluster=cluster, now=now, scope=Scope.OPEN)
-    meeting = await next_meeting(session, cluster=cluster, now=now)
-    polls = await open_polls(session, cluster=cluster)
-    actions = await list_actions(session, cluster=cluster)
-    today = register.today
+    today = news.today
 
     def say(key: str, /, **params: Any) -> Html:
         return t(lang, key, **params)
 
+    def day(value: dt.date, time: dt.time | None = None) -> str:
+        return dated(value, lang, today, time)
+
     title = say("digest.title", cluster=cluster.title, date=long_date(today, lang))
-    if not (register.agreements or meeting or polls or actions):
-        return say("digest.nothing", cluster=cluster.title)
+    since = dated(news.since.astimezone(tz).date(), lang, today)
+    meeting = await next_meeting(session, cluster=cluster, now=now)
+    if news.quiet:
+        late = news.older_overdue
+        return "\n".join(
+            [
+                title,
+                say(
+                    "digest.quiet",
+                    since=since,
+                    open=news.open_count,
+                    soon=len(news.due_soon),
+                    late=late,
+                ),
+            ]
+        )
 
-    lines: list[str] = [title]
-    overdue = [a for a in register.agreements if is_overdue(a, today)]
-    upcoming = [a for a in register.agreements if not is_overdue(a, today)]
-    if overdue:
-        lines += ["", say("digest.overdue_title", count=len(overdue))]
-        lines += [_agreement_line(register, a, lang, overdue=True) for a in overdue]
-    if upcoming:
-        lines += ["", say("digest.open_title", count=len(upcoming))]
-        for place, items in _by_municipality(register, upcoming, lang):
-            lines.append(say("digest.municipality", name=place))
-            lines += [_agreement_line(register, a, lang, overdue=False) for a in items]
-    elif not overdue:
-        lines += ["", say("digest.no_open")]
-    lines += _left_owners(register, lang)
+    lines: list[str] = [title, say("digest.since", date=since)]
+    if news.changed:
+        changes = {a.number: change for a, change in news.changed}
+        lines += ["", say("digest.changed_title")]
+        lines += _grouped(
+            news,
+            [a for a, _ in news.changed],
+            lang,
+            lambda a: _change_line(news, a, changes[a.number], lang, day),
+        )
+    if news.actions_new or news.actions_changed:
+        lines += ["", say("digest.actions_title")]
+        lines += [
+            say("digest.action_new", number=a.number, title=a.title,
+                theme=theme_label(lang, a.theme))
+            for a in news.actions_new
+        ]  # fmt: skip
+        lines += [
+            say(
+                "digest.action_changed",
+                number=a.number,
+                title=a.title,
+                status=say(f"digest.status.{a.status}"),
+            )
+            for a in news.actions_changed
+        ]
+    if news.meetings_new or news.polls_new:
+        lines += ["", say("digest.meetings_title")]
+        lines += [
+            say("digest.meeting_new", number=m.number, when=long_datetime(m.starts_at, lang, tz))
+            for m in news.meetings_new
+        ]
+        open_numbers = {p.number for p in await open_polls(session, cluster=cluster)}
+        lines += [
+            say(
+                "digest.poll_new",
+                number=p.number,
+                deadline=long_datetime(p.deadline_at, lang, tz),
+            )
+            for p in news.polls_new
+            if p.number in open_numbers
+        ]
 
-    lines.append("")
+    lines += ["", say("digest.soon_title")]
+    if news.due_soon:
+        lines += _grouped(news, news.due_soon, lang, lambda a: _due_line(news, a, lang, day))
+    else:
+        lines.append(say("digest.soon_none"))
     if meeting is not None:
-        host = register.municipalities.get(meeting.host_municipality_id or 0)
+        host = news.municipalities.get(meeting.host_municipality_id or 0)
         where = ", ".join(part for part in (host.name if host else "", meeting.location) if part)
         lines.append(
             say(
@@ -81,87 +134,91 @@ async def render_digest(
                 where=f" — {where}" if where else "",
             )
         )
-    else:
-        lines.append(say("digest.no_meeting"))
-
-    if polls:
-        lines += ["", say("digest.polls_title")]
-        lines += [
-            say(
-                "digest.poll_line",
-                number=poll.number,
-                deadline=long_datetime(poll.deadline_at, lang, tz),
-            )
-            for poll in polls
-        ]
-
-    if actions:
-        lines += ["", say("digest.actions_title")]
-        for status in _LISTED:
-            titles = [
-                f"{view.action.number}. {view.action.title}"
-                for view in actions
-                if view.action.status == status
-            ]
-            if titles:
-                lines.append(
-                    say(
-                        "digest.actions_line",
-                        status=say(f"digest.status.{status.value}"),
-                        titles="; ".join(titles),
-                    )
-                )
-        finished = [
-            say(f"digest.status.{status.value}")
-            + f": {sum(1 for v in actions if v.action.status == status)}"
-            for status in _COUNTED
-            if any(v.action.status == status for v in actions)
-        ]
-        if finished:
-            lines.append(say("digest.actions_finished", counts=", ".join(finished)))
+    if news.older_overdue:
+        lines += ["", tn(lang, "digest.older_overdue", news.older_overdue)]
+    if news.left_owned:
+        lines += ["", tn(lang, "digest.left_owners", news.left_owned)]
     return "\n".join(lines)
 
 
-def _by_municipality(
-    register: Register, items: list[Agreement], lang: str
-) -> list[tuple[str, list[Agreement]]]:
-    """Municipalities in alphabetical order; agreements without one come last."""
-    groups: dict[int | None, list[Agreement]] = {}
+def dated(value: dt.date, lang: str, today: dt.date, time: dt.time | None = None) -> str:
+    """`16/03`, `16/03 15:45`, or `16/03/2028` when the date is not in the current year."""
+    if value.year == today.year:
+        return short_due(value, time, lang)
+    separator = " " if lang == "en" else "/"
+    shown = f"{short_date(value, lang)}{separator}{value.year}"
+    return f"{shown} {short_time(time, lang)}" if time is not None else shown
+
+
+def _grouped(
+    news: News, items: Iterable[Agreement], lang: str, line: Callable[[Agreement], str]
+) -> list[str]:
+    """Per municipality (alphabetical, none last), then per theme (in theme order, none last)."""
+    by_place: dict[int | None, list[Agreement]] = {}
     for agreement in items:
-        groups.setdefault(agreement.municipality_id, []).append(agreement)
-    named = sorted(
-        (
-            (register.municipalities[i].name, group)
-            for i, group in groups.items()
-            if i is not None and i in register.municipalities
-        ),
-        key=lambda pair: pair[0].casefold(),
+        place = agreement.municipality_id
+        by_place.setdefault(place if place in news.municipalities else None, []).append(agreement)
+    order = sorted(
+        by_place,
+        key=lambda i: (i is None, news.municipalities[i].name.casefold() if i is not None else ""),
     )
-    rest = [a for i, group in groups.items() if i is None or i not in register.municipalities
-            for a in group]  # fmt: skip
-    if rest:
-        named.append((t(lang, "digest.no_municipality"), rest))
-    return named
+    lines: list[str] = []
+    for place in order:
+        name = news.municipalities[place].name if place is not None else ""
+        lines.append(t(lang, "digest.municipality", name=name or t(lang, "digest.no_municipality")))
+        by_theme: dict[str | None, list[Agreement]] = {}
+        for agreement in by_place[place]:
+            by_theme.setdefault(news.theme_of(agreement), []).append(agreement)
+        themes = sorted(
+            by_theme,
+            key=lambda th: _THEME_ORDER.index(th) if th in _THEME_ORDER else len(_THEME_ORDER),
+        )
+        for theme in themes:
+            if theme is not None:
+                lines.append(t(lang, "digest.theme", theme=theme_label(lang, theme)))
+            lines += [line(a) for a in by_theme[theme]]
+    return lines
 
 
-def _agreement_line(register: Register, agreement: Agreement, lang: str, *, overdue: bool) -> str:
-    owner = register.owner(agreement)
-    place = register.municipality(agreement)
-    who = plain_name(owner) if owner is not None and not owner.erased else ""
-    if overdue and place is not None:
-        who = f"{who}, {place.name}" if who else place.name
-    due = (
-        t(lang, "digest.due", date=short_due(agreement.due_date, agreement.due_time, lang))
-        if agreement.due_date
-        else ""
+def _who(news: News, agreement: Agreement) -> str:
+    owner = news.members.get(agreement.owner_member_id or 0)
+    return plain_name(owner) if owner is not None and not owner.erased else ""
+
+
+Day = Callable[[dt.date, dt.time | None], str]
+
+
+def _change_line(news: News, agreement: Agreement, change: str, lang: str, day: Day) -> str:
+    due = agreement.due_date
+    what = t(
+        lang,
+        f"digest.change.{change}",
+        date=day(due, agreement.due_time) if due else "",
     )
+    if change in (Change.NEW, Change.POSTPONED) and due is None:
+        what = t(lang, f"digest.change.{change}_undated")
+    who = _who(news, agreement)
     return t(
         lang,
-        "digest.agreement_overdue" if overdue else "digest.agreement",
+        "digest.item",
         number=agreement.number,
         text=_shorten(agreement.text),
-        who=f" — {who}" if who else "",
-        due=Html(due),
+        details=Html(f" — {what}" + (f" — {t(lang, 'digest.owner', name=who)}" if who else "")),
+    )
+
+
+def _due_line(news: News, agreement: Agreement, lang: str, day: Day) -> str:
+    assert agreement.due_date is not None
+    who = _who(news, agreement)
+    parts = [t(lang, "digest.due_on", date=day(agreement.due_date, agreement.due_time))]
+    if who:
+        parts.append(t(lang, "digest.owner", name=who))
+    return t(
+        lang,
+        "digest.item",
+        number=agreement.number,
+        text=_shorten(agreement.text),
+        details=Html("".join(f" — {p}" for p in parts)),
     )
 
 
@@ -171,7 +228,7 @@ def _shorten(text: str, limit: int = 120) -> str:
 
 
 async def show_digest(turn: Turn) -> None:
-    """`/overzicht`: the digest now, in the topic it was asked in."""
+    """`/overzicht`: the news since the last digest, now, in the topic it was asked in."""
     cluster = turn.require_cluster()
     await turn.reply(
         await render_digest(turn.session, cluster=cluster, now=turn.now, lang=turn.lang)

@@ -19,21 +19,25 @@ from zoneinfo import ZoneInfo
 
 from telegram import InputFile
 
+from handlers.documents import markdown_to_docx, slug
 from handlers.facilitator import action_status_label
 from handlers.i18n import has
 from handlers.ics import IcsEvent, build_calendar, meeting_uid
 from handlers.lessons import theme_label
-from handlers.render import long_date, long_datetime, short_time
+from handlers.render import euro, long_date, long_datetime, short_time
 from handlers.runtime import App
+from handlers.trajectory import period, phase_name
 from handlers.turn import Turn, command
 from models import reports
 from models.actions import ActionStatus, Theme
-from models.agreements import AgreementStatus, is_overdue, local_today
+from models.agreements import AgreementKind, AgreementStatus, is_overdue, local_today
 from models.audit import AuditEvent
-from models.clusters import Cluster
+from models.clusters import Cluster, Municipality, clusters_coordinated_by
+from models.costs import parse_amount, split_equal, split_weighted
 from models.errors import DomainError
 from models.lessons import LessonKind
 from models.reports import ClusterRecords, Tally
+from models.trajectory import trajectory_of
 
 AGREEMENT_COLUMNS = (
     "cluster", "number", "kind", "text", "municipality", "owner", "theme", "action",
@@ -208,9 +212,12 @@ def meetings_ics(records: Sequence[ClusterRecords], text: Text, now: dt.datetime
 # --- the year report ------------------------------------------------------------------------
 
 
-def _md(value: object) -> str:
+def md_cell(value: object) -> str:
     """Safe inside a Markdown table cell or list item."""
     return " ".join(str(value).split()).replace("|", "\\|")
+
+
+_md = md_cell
 
 
 def _tally_table(
@@ -243,12 +250,22 @@ def _minutes_text(minutes: str) -> list[str]:
     return [line for line in plain(minutes).splitlines() if line.strip()]
 
 
-def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> list[str]:
+def _cluster_report(
+    record: ClusterRecords, text: Text, now: dt.datetime, price_cents: int
+) -> list[str]:
     cluster: Cluster = record.cluster
     lang = text.lang
     tz = ZoneInfo(cluster.timezone)
     numbers = reports.year_numbers(record, now=now)
-    lines: list[str] = [f"## {_md(cluster.title)}", ""]
+    trajectory = trajectory_of(cluster)
+    lines: list[str] = [
+        f"# {_md(text('export.report.cluster_title', cluster=cluster.title))}",
+        "",
+        f"**{period(trajectory, lang)}**",
+        "",
+        text.n("export.report.made_on", 1, date=long_date(local_today(cluster, now), lang)),
+        "",
+    ]
     lines.append(
         text("export.report.since", date=long_date(cluster.created_at.astimezone(tz).date(), lang))
     )
@@ -261,7 +278,29 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
             )
         )
 
-    lines += ["", f"### {text('export.report.municipalities')}", ""]
+    today = local_today(cluster, now)
+    lines += [
+        "",
+        f"## {text('export.report.phases')}",
+        "",
+        f"| {text('plan.col_phase')} | {text('plan.col_from')} | {text('plan.col_to')} | "
+        f"{text('export.report.col_where')} |",
+        "| --- | --- | --- | --- |",
+    ]
+    for span in trajectory.phases:
+        where = (
+            text("export.report.phase_done")
+            if span.end < today
+            else text("export.report.phase_now")
+            if span.start <= today
+            else text("export.report.phase_later")
+        )
+        lines.append(
+            f"| {span.number}. {_md(phase_name(lang, span.phase))} | {long_date(span.start, lang)}"
+            f" | {long_date(span.end, lang)} | {where} |"
+        )
+
+    lines += ["", f"## {text('export.report.municipalities')}", ""]
     active = [m for m in record.municipalities if m.active]
     if not active:
         lines.append(text("export.report.no_municipalities"))
@@ -277,7 +316,7 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
         )
         lines.append(f"- {_md(municipality.name)}{extra}")
 
-    lines += ["", f"### {text('export.report.meetings', count=len(numbers.meetings_held))}", ""]
+    lines += ["", f"## {text('export.report.meetings', count=len(numbers.meetings_held))}", ""]
     if not numbers.meetings_held:
         lines.append(text("export.report.no_meetings"))
     names = record.municipality_names
@@ -310,7 +349,7 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
         )
 
     total = numbers.total
-    lines += ["", f"### {text('export.report.agreements')}", ""]
+    lines += ["", f"## {text('export.report.agreements')}", ""]
     lines.append(
         text.n(
             "export.report.agreements_total",
@@ -344,7 +383,7 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
             text("export.report.no_theme"),
         )
 
-    lines += ["", f"### {text('export.report.actions', count=len(record.actions))}", ""]
+    lines += ["", f"## {text('export.report.actions', count=len(record.actions))}", ""]
     if not record.actions:
         lines.append(text("export.report.no_actions"))
     else:
@@ -363,12 +402,28 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
                 f"- {action.number} · {_md(action.title)} ({theme}, {status})"
                 + (f" — {_md(lead)}" if lead else "")
             )
+            if action.result:
+                lines.append(f"  - {text('export.report.result')}: {_md(action.result)}")
+
+    decisions = [
+        a
+        for a in record.agreements
+        if a.kind == AgreementKind.DECISION and a.status != AgreementStatus.CANCELLED
+    ]
+    lines += ["", f"## {text('export.report.decisions')}", ""]
+    if not decisions:
+        lines.append(text("export.report.no_decisions"))
+    for decision in decisions:
+        day = long_date(decision.created_at.astimezone(tz).date(), lang)
+        lines.append(f"- {decision.number}. {_md(decision.text)} ({day})")
+
+    lines += _costs_section(record, text, price_cents)
 
     lessons = [lesson for lesson in record.lessons if lesson.kind == LessonKind.LESSON]
     practices = [lesson for lesson in record.lessons if lesson.kind == LessonKind.PRACTICE]
     lines += [
         "",
-        f"### {text('export.report.lessons', lessons=len(lessons), practices=len(practices))}",
+        f"## {text('export.report.lessons', lessons=len(lessons), practices=len(practices))}",
         "",
     ]
     if not record.lessons:
@@ -385,22 +440,135 @@ def _cluster_report(record: ClusterRecords, text: Text, now: dt.datetime) -> lis
     return lines
 
 
-def year_report(
-    records: Sequence[ClusterRecords], text: Text, now: dt.datetime, tz: ZoneInfo
-) -> bytes:
-    lines: list[str] = [
-        f"# {text('export.report.title', year=now.astimezone(tz).year)}",
+def _costs_section(record: ClusterRecords, text: Text, price_cents: int) -> list[str]:
+    """The price split equally, and by inhabitants when every municipality has them."""
+    active = [m for m in record.municipalities if m.active]
+    if not active or price_cents <= 0:
+        return []
+    lang = text.lang
+    lines = [
         "",
-        text.n(
-            "export.report.made_on",
-            len(records),
-            date=long_date(now.astimezone(tz).date(), text.lang),
+        f"## {text('export.report.costs')}",
+        "",
+        text("export.report.costs_total", total=euro(price_cents, lang)),
+    ]
+    splits = [
+        (text("export.report.costs_equal"), split_equal(price_cents, [m.name for m in active]))
+    ]
+    if all(m.inhabitants for m in active):
+        weights = {m.name: m.inhabitants or 0 for m in active}
+        splits.append((text("export.report.costs_weighted"), split_weighted(price_cents, weights)))
+    for title, shares in splits:
+        lines += [
+            "",
+            f"**{title}**",
+            "",
+            f"| {text('export.col.municipality')} | {text('export.report.col_excl')} | "
+            f"{text('export.report.col_vat')} | {text('export.report.col_incl')} |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        lines += [
+            f"| {_md(share.municipality)} | {euro(share.excl_cents, lang)} | "
+            f"{euro(share.vat_cents, lang)} | {euro(share.incl_cents, lang)} |"
+            for share in shares
+        ]
+    return lines
+
+
+def cluster_year_report(
+    record: ClusterRecords, text: Text, now: dt.datetime, price_cents: int
+) -> str:
+    """One cluster's year, titled with the trajectory's period: the Markdown of the .docx."""
+    return "\n".join(_cluster_report(record, text, now, price_cents)).rstrip() + "\n"
+
+
+MAX_LISTED = 8
+
+
+def municipality_summary(
+    record: ClusterRecords, municipality: Municipality, text: Text, now: dt.datetime
+) -> str:
+    """One page for a college of mayor and aldermen: committed, done, still open."""
+    cluster = record.cluster
+    lang = text.lang
+    tz = ZoneInfo(cluster.timezone)
+    today = local_today(cluster, now)
+    name = municipality.name
+    own = [
+        a
+        for a in record.agreements
+        if a.municipality_id == municipality.id
+        and a.kind == AgreementKind.TASK
+        and a.status != AgreementStatus.CANCELLED
+    ]
+    done = [a for a in own if a.status == AgreementStatus.DONE]
+    still_open = [a for a in own if a.status == AgreementStatus.OPEN]
+    leads = [a for a in record.actions if a.lead_municipality_id == municipality.id]
+    joins = [
+        a
+        for a in record.actions
+        if municipality.id in record.action_municipalities.get(a.id or 0, [])
+        and a.lead_municipality_id != municipality.id
+    ]
+
+    def more(items: list[Any]) -> list[str]:
+        rest = len(items) - MAX_LISTED
+        return [f"- {text.n('export.summary.more', rest)}"] if rest > 0 else []
+
+    def action_line(action: Any) -> str:
+        status = plain(action_status_label(lang, action.status))
+        line = f"- {action.number}. {_md(action.title)} ({status})"
+        return line + (f": {_md(action.result)}" if action.result else "")
+
+    lines: list[str] = [
+        f"# {_md(text('export.summary.title', municipality=name))}",
+        "",
+        f"**{_md(cluster.title)} · {period(trajectory_of(cluster), lang)}**",
+        "",
+        text(
+            "export.summary.intro",
+            made=len(own),
+            done=len(done),
+            open=len(still_open),
+            date=long_date(today, lang),
         ),
         "",
+        f"## {text('export.summary.committed', municipality=name)}",
+        "",
     ]
-    for record in records:
-        lines += _cluster_report(record, text, now)
-    return ("\n".join(lines).rstrip() + "\n").encode("utf-8")
+    if leads:
+        lines.append(f"**{text('export.summary.leads')}**")
+        lines += [action_line(a) for a in leads[:MAX_LISTED]] + more(leads)
+    if joins:
+        lines.append(f"**{text('export.summary.joins')}**")
+        lines += [action_line(a) for a in joins[:MAX_LISTED]] + more(joins)
+    if not (leads or joins or own):
+        lines.append(text("export.summary.nothing_committed"))
+    lines += ["", f"## {text('export.summary.did', municipality=name)}", ""]
+    for agreement in done[:MAX_LISTED]:
+        closed = agreement.closed_at.astimezone(tz).date() if agreement.closed_at else today
+        lines.append(
+            f"- {agreement.number}. {_md(agreement.text)} "
+            f"({text('export.summary.done_on', date=long_date(closed, lang))})"
+        )
+    lines += more(done)
+    if not done:
+        lines.append(text("export.summary.nothing_done"))
+    lines += ["", f"## {text('export.summary.open', municipality=name)}", ""]
+    for agreement in still_open[:MAX_LISTED]:
+        due = (
+            text("export.summary.due", date=long_date(agreement.due_date, lang))
+            if agreement.due_date
+            else ""
+        )
+        late = f", {text('export.summary.late')}" if is_overdue(agreement, today) else ""
+        lines.append(
+            f"- {agreement.number}. {_md(agreement.text)}" + (f" ({due}{late})" if due else "")
+        )
+    lines += more(still_open)
+    if not still_open:
+        lines.append(text("export.summary.nothing_open"))
+    return "\n".join(lines).rstrip() + "\n"
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -410,7 +578,10 @@ async def export(turn: Turn) -> None:
     """Files for this cluster (group) or for all the facilitator's clusters (private)."""
     if turn.is_private:
         assert turn.user is not None
-        clusters = await reports.facilitator_clusters(turn.session, user_id=turn.user.id)
+        if turn.is_facilitator:
+            clusters = await reports.facilitator_clusters(turn.session, user_id=turn.user.id)
+        else:  # a coordinator: their own clusters only
+            clusters = await clusters_coordinated_by(turn.session, user_id=turn.user.id)
         if not clusters:
             raise DomainError("facilitator.no_clusters")
     else:
@@ -434,7 +605,21 @@ async def export(turn: Turn) -> None:
         files.append(("vergaderingen.ics", meetings_ics(records, text, turn.now)))
     else:
         skipped.append("vergaderingen.ics")
-    files.append(("jaarverslag.md", year_report(records, text, turn.now, turn.tz)))
+    price = _price_cents(turn.runtime.project_price_eur)
+    for record in records:
+        name = slug(record.cluster.title)
+        report = cluster_year_report(record, text, turn.now, price)
+        title = text("export.report.cluster_title", cluster=record.cluster.title)
+        files.append((f"jaarverslag-{name}.md", report.encode("utf-8")))
+        files.append((f"jaarverslag-{name}.docx", markdown_to_docx(report, title=title)))
+        for municipality in [m for m in record.municipalities if m.active]:
+            summary = municipality_summary(record, municipality, text, turn.now)
+            files.append(
+                (
+                    f"samenvatting-{name}-{slug(municipality.name)}.docx",
+                    markdown_to_docx(summary, title=municipality.name),
+                )
+            )
 
     lines: list[str] = [
         turn.t(
@@ -454,6 +639,13 @@ async def export(turn: Turn) -> None:
             document=InputFile(content, filename=filename),
             message_thread_id=turn.thread_id,
         )
+
+
+def _price_cents(text: str) -> int:
+    try:
+        return parse_amount(text)
+    except ValueError:
+        return 0
 
 
 def register(app: App) -> None:

@@ -17,11 +17,13 @@ from handlers.i18n import Html, has, t
 from handlers.render import long_date, long_datetime, long_due, plain_name
 from handlers.runtime import App
 from handlers.sending import Undeliverable, send
+from handlers.trajectory import phase_name
 from handlers.turn import Turn, button, command
 from models import reports
 from models.clusters import Cluster, Role, fold
 from models.errors import DomainError
 from models.reports import ClusterDetail, ClusterSummary
+from models.trajectory import trajectory_of
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +136,29 @@ def _summary_lines(turn: Turn, index: int, summary: ClusterSummary) -> str:
                 polls=summary.open_polls,
             ),
             next_meeting,
+            _trajectory_line(turn, cluster),
         ]
+    )
+
+
+def _trajectory_line(turn: Turn, cluster: Cluster) -> str:
+    """Phase and weeks left; after the hand-over, that this facilitator is the former one."""
+    today = turn.now.astimezone(ZoneInfo(cluster.timezone)).date()
+    if cluster.handed_over_at is not None:
+        return turn.t(
+            "facilitator.line_handed_over",
+            date=long_date(cluster.handed_over_at.astimezone(ZoneInfo(cluster.timezone)).date(),
+                           turn.lang),
+        )  # fmt: skip
+    trajectory = trajectory_of(cluster)
+    span = trajectory.phase_on(today)
+    if span is None:
+        return turn.t("facilitator.line_outside_trajectory")
+    return turn.tn(
+        "facilitator.line_phase",
+        trajectory.weeks_left(today),
+        number=span.number,
+        name=phase_name(turn.lang, span.phase),
     )
 
 

@@ -10,18 +10,27 @@ import difflib
 import re
 from collections import defaultdict
 
-from sqlmodel import select
+from sqlmodel import col, select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers.arguments import theme_of
 from handlers.i18n import has, t
-from handlers.render import plain_name, short_date
+from handlers.render import callback_text, plain_name, short_date
 from handlers.runtime import App
-from handlers.turn import Turn, command
+from handlers.turn import Turn, button, command
 from models import reports
 from models.actions import Theme
-from models.clusters import Cluster, fold, members_of
+from models.clusters import Cluster, Role, fold, members_of
 from models.errors import DomainError
-from models.lessons import Lesson, LessonKind, lessons_of, record_lesson
+from models.lessons import (
+    Lesson,
+    LessonKind,
+    lessons_of,
+    mark_useful,
+    most_useful,
+    record_lesson,
+    useful_counts,
+)
 from models.topics import Topic
 
 # The canonical theme words, for suggesting the closest one after a typo.
@@ -30,6 +39,10 @@ THEME_WORDS = [theme.value for theme in Theme] + [
 ]  # fmt: skip
 _HASHTAG = re.compile(r"(?<![\w#])#([\w-]+)")
 MAX_LISTED = 60
+MAX_BUTTONS = 8
+BUTTON_TEXT = 40
+TOP_USEFUL = 3
+BUTTON_PREFIX = "lesson"
 
 
 def theme_label(lang: str, theme: str | None) -> str:
@@ -144,34 +157,97 @@ async def list_lessons(turn: Turn) -> None:
         if theme is not None:
             raise DomainError("lessons.none_theme", theme=theme_label(turn.lang, theme))
         raise DomainError("lessons.none")
+    counts = await useful_counts(turn.session, lesson_ids=[x.id for x in lessons if x.id])
     by_theme: dict[str, list[Lesson]] = defaultdict(list)
     for lesson in lessons:
         by_theme[lesson.theme or ""].append(lesson)
     order = [th.value for th in Theme] + [""]
     title_key = "lessons.list_title_all" if turn.is_private else "lessons.list_title"
     lines: list[str] = [turn.t(title_key, count=len(lessons))]
-    shown = 0
+    top = await most_useful(turn.session, limit=TOP_USEFUL)
+    if top:
+        cluster_titles = {
+            c.id: c.title
+            for c in (
+                await turn.session.exec(
+                    select(Cluster).where(col(Cluster.id).in_({x.cluster_id for x, _ in top}))
+                )
+            ).all()
+        }
+        lines += ["", turn.t("lessons.most_useful")]
+        lines += [
+            turn.t(
+                "lessons.useful_line",
+                text=_clip(lesson.text, 200),
+                cluster=cluster_titles.get(lesson.cluster_id, ""),
+                votes=votes,
+            )
+            for lesson, votes in top
+        ]
+    shown: list[Lesson] = []
     for key in sorted(by_theme, key=lambda k: order.index(k) if k in order else len(order)):
         lines.append("")
         lines.append(turn.t("lessons.theme_heading", theme=theme_label(turn.lang, key or None)))
-        for lesson in reversed(by_theme[key]):  # newest first within a theme
-            if shown >= MAX_LISTED:
+        # The most useful first, then the newest.
+        ranked = sorted(
+            by_theme[key],
+            key=lambda x: (-counts.get(x.id or 0, 0), -x.created_at.timestamp(), -(x.id or 0)),
+        )
+        for lesson in ranked:
+            if len(shown) >= MAX_LISTED:
                 break
-            shown += 1
-            lines.append(
-                turn.t(
-                    f"lessons.line_{lesson.kind}"
-                    if lesson.kind in (LessonKind.LESSON, LessonKind.PRACTICE)
-                    else "lessons.line_lesson",
-                    text=lesson.text,
-                    source=source(lesson) or "—",
-                    date=short_date(lesson.created_at.astimezone(turn.tz).date(), turn.lang),
-                )
+            shown.append(lesson)
+            votes = counts.get(lesson.id or 0, 0)
+            line = turn.t(
+                f"lessons.line_{lesson.kind}"
+                if lesson.kind in (LessonKind.LESSON, LessonKind.PRACTICE)
+                else "lessons.line_lesson",
+                text=_evaluation_prefix(turn, lesson) + lesson.text,
+                source=source(lesson) or "—",
+                date=short_date(lesson.created_at.astimezone(turn.tz).date(), turn.lang),
             )
-    if shown < len(lessons):
+            lines.append(f"{line} · 👍 {votes}" if votes else line)
+    if len(shown) < len(lessons):
         lines.append("")
-        lines.append(turn.tn("lessons.more", len(lessons) - shown))
-    await turn.reply("\n".join(lines))
+        lines.append(turn.tn("lessons.more", len(lessons) - len(shown)))
+    keyboard = [
+        [
+            InlineKeyboardButton(
+                f"👍 {_clip(lesson.text, BUTTON_TEXT)}",
+                callback_data=f"{BUTTON_PREFIX}:up:{lesson.id}",
+            )
+        ]
+        for lesson in shown[:MAX_BUTTONS]
+    ]
+    await turn.reply("\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard))
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _evaluation_prefix(turn: Turn, lesson: Lesson) -> str:
+    """An answer to the evaluation questions says which question it answers."""
+    if not lesson.question:
+        return ""
+    return f"{turn.t(f'evaluation.question.{lesson.question}')} "
+
+
+async def useful(turn: Turn) -> None:
+    """👍 under a lesson: one per person, counted across clusters."""
+    query = turn.query
+    assert query is not None and turn.user is not None
+    parts = (query.data or "").split(":")
+    if len(parts) != 3 or parts[1] != "up" or not parts[2].isdigit():
+        raise DomainError("lessons.unknown")
+    if not turn.is_private and turn.cluster is None:
+        raise DomainError("cluster.not_registered")
+    _, count, new = await mark_useful(
+        turn.session, lesson_id=int(parts[2]), user_id=turn.user.id, now=turn.now
+    )
+    key = "lessons.useful_thanks" if new else "lessons.useful_already"
+    await query.answer(callback_text(turn.t(key, votes=count)))
 
 
 def register(app: App) -> None:
@@ -180,5 +256,6 @@ def register(app: App) -> None:
             command("leerpunt", record_lesson_learned),
             command("praktijkvoorbeeld", record_practice),
             command("leerpunten", list_lessons),
+            button(BUTTON_PREFIX, useful, role=Role.ANYONE),
         ]
     )

@@ -19,17 +19,29 @@ from handlers.dates import DateParseError, split_leading_when
 from handlers.days_off import day_off_warning
 from handlers.i18n import Html, t
 from handlers.ics import IcsEvent, build_calendar, meeting_uid
-from handlers.render import locale_of, long_date, long_datetime, long_due, plain_name
+from handlers.render import locale_of, long_date, long_datetime, long_due, mention, plain_name
 from handlers.runtime import App
-from handlers.sending import Undeliverable
+from handlers.sending import Undeliverable, send
+from handlers.trajectory import repeat_label
 from handlers.turn import Turn, command
 from models import meetings
 from models.agreements import AgreementKind, AgreementStatus
-from models.clusters import Cluster, Member, Municipality, find_municipality
+from models.clusters import (
+    Cluster,
+    Member,
+    Municipality,
+    coordinators_of,
+    find_municipality,
+    match_municipality,
+    municipalities_of,
+    split_names,
+)
 from models.errors import DomainError
 from models.meetings import Meeting
 from models.poll_rules import HostProposal
-from scheduler.replan import replan_meeting
+from scheduler.calendar import next_working_day
+from scheduler.planning import next_in_series
+from scheduler.replan import calendar_rules, replan_meeting
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +154,30 @@ def _when(turn: Turn, meeting: Meeting) -> str:
     return long_datetime(meeting.starts_at, turn.lang, turn.tz)
 
 
+_WEEKS = re.compile(
+    r"(?i)(?<!\S)(?:elke|iedere|om\s+de|every|toutes\s+les|tous\s+les)\s+(\d+)\s+"
+    r"(?:weken|week|weeks|semaines|semaine)(?!\S)"
+)
+_MONTHLY = re.compile(
+    r"(?i)(?<!\S)(?:maandelijks|elke\s+maand|iedere\s+maand|monthly|every\s+month|"
+    r"mensuel(?:lement)?|chaque\s+mois|tous\s+les\s+mois)(?!\S)"
+)
+
+
+def split_repeat(text: str) -> tuple[str | None, str]:
+    """`… elke 6 weken` → (`w6`, the rest); `maandelijks` → `m1`; otherwise (None, text)."""
+    weeks = _WEEKS.search(text)
+    if weeks is not None:
+        rest = text[: weeks.start()] + " " + text[weeks.end() :]
+        repeat = f"w{int(weeks.group(1))}"
+        meetings.check_repeat(repeat)
+        return repeat, rest
+    monthly = _MONTHLY.search(text)
+    if monthly is not None:
+        return "m1", text[: monthly.start()] + " " + text[monthly.end() :]
+    return None, text
+
+
 # --- /vergadering -----------------------------------------------------------------------------
 
 
@@ -161,6 +197,7 @@ async def plan(turn: Turn) -> None:
     starts_at = when.at(turn.tz, when.time).astimezone(dt.UTC)
     if starts_at <= turn.now:
         raise DomainError("meeting.in_past")
+    repeat, rest = split_repeat(rest)
     host: Municipality | None = None
     tag = _HOST_TAG.search(rest)
     if tag is not None:
@@ -181,10 +218,13 @@ async def plan(turn: Turn) -> None:
         by=turn.member,
         now=turn.now,
         thread_id=turn.thread_id,
+        repeat=repeat,
     )
     await replan_meeting(turn.session, cluster=cluster, meeting=meeting, now=turn.now, new=True)
     lines: list[str] = [turn.t("meeting.planned", number=meeting.number, when=_when(turn, meeting))]
     lines += meeting_details(turn.lang, meeting, host, proposal=proposal, tz=turn.tz)
+    if repeat:
+        lines.append(turn.t("meeting.series", rhythm=repeat_label(turn.lang, repeat)))
     warning = day_off_warning(turn, meeting.starts_at.astimezone(turn.tz).date())
     if warning is not None:
         lines.append(warning)
@@ -201,7 +241,8 @@ async def plan(turn: Turn) -> None:
 async def upcoming(turn: Turn) -> None:
     """The meetings to come, with host and agenda size."""
     cluster = turn.require_cluster()
-    found = await meetings.upcoming_meetings(turn.session, cluster=cluster, now=turn.now)
+    now_on = await meetings.meetings_under_way(turn.session, cluster=cluster, now=turn.now)
+    found = now_on + await meetings.upcoming_meetings(turn.session, cluster=cluster, now=turn.now)
     if not found:
         await turn.say("meeting.none_upcoming")
         return
@@ -219,6 +260,10 @@ async def upcoming(turn: Turn) -> None:
         if meeting.location:
             details += turn.t("meeting.list_location", location=meeting.location)
         details += _agenda_size(turn, sizes.get(meeting.id, 0))
+        if meeting.repeat:
+            details += turn.t("meeting.list_series", rhythm=repeat_label(turn.lang, meeting.repeat))
+        if meeting in now_on:
+            details += turn.t("meeting.list_under_way")
         lines.append(
             turn.t(
                 "meeting.list_line",
@@ -274,10 +319,31 @@ async def minutes(turn: Turn) -> None:
     meeting = await meetings.last_started_meeting(turn.session, cluster=cluster, now=turn.now)
     if meeting is None:
         raise DomainError("minutes.no_meeting")
+    await _add_to_minutes(turn, cluster, meeting)
     text = await _minutes_text(turn, cluster, meeting)
     await meetings.store_minutes(turn.session, meeting=meeting, text=text, now=turn.now)
     stamp = turn.t("minutes.stored", when=long_datetime(turn.now, turn.lang, turn.tz))
     await turn.reply(f"{text}\n\n{stamp}")
+
+
+_PRESENT = ("aanwezig", "aanwezigen", "present", "présents", "presents", "présent")
+
+
+async def _add_to_minutes(turn: Turn, cluster: Cluster, meeting: Meeting) -> None:
+    """`/verslag + tekst` adds a note; `/verslag aanwezig Herent, Bertem` the attendance."""
+    text = turn.text_args
+    if not text:
+        return
+    if text.startswith("+"):
+        await meetings.add_note(turn.session, meeting=meeting, text=text[1:])
+        return
+    first, _, rest = text.partition(" ")
+    if first.lower().rstrip(":") in _PRESENT:
+        places = await municipalities_of(turn.session, cluster=cluster)
+        chosen = [match_municipality(places, name) for name in split_names(rest)]
+        await meetings.set_attendance(turn.session, meeting=meeting, municipalities=chosen)
+        return
+    raise DomainError("minutes.usage")
 
 
 async def _minutes_text(turn: Turn, cluster: Cluster, meeting: Meeting) -> str:
@@ -296,9 +362,17 @@ async def _minutes_text(turn: Turn, cluster: Cluster, meeting: Meeting) -> str:
         turn.t("minutes.title", number=meeting.number),
         turn.t("minutes.when", when=_when(turn, meeting)),
         *meeting_details(turn.lang, meeting, host),
-        "",
-        turn.t("minutes.agenda"),
     ]
+    if meeting.repeat:
+        lines.append(turn.t("meeting.series", rhythm=repeat_label(turn.lang, meeting.repeat)))
+    if meeting.attendance is not None:
+        everyone = await municipalities_of(session, cluster=cluster)
+        present = [m.name for m in everyone if m.id in meeting.attendance]
+        absent = [m.name for m in everyone if m.id not in meeting.attendance]
+        lines.append(turn.t("minutes.present", names=", ".join(present) or "—"))
+        if absent:
+            lines.append(turn.t("minutes.absent", names=", ".join(absent)))
+    lines += ["", turn.t("minutes.agenda")]
     lines += [turn.t("agenda.line", position=i.position, text=i.text) for i in items]
     if not items:
         lines.append(turn.t("minutes.none"))
@@ -335,6 +409,9 @@ async def _minutes_text(turn: Turn, cluster: Cluster, meeting: Meeting) -> str:
             )
         if not chosen:
             lines.append(turn.t("minutes.none"))
+    if meeting.notes:
+        lines += ["", turn.t("minutes.notes")]
+        lines += [turn.t("minutes.note_line", text=note) for note in meeting.notes.splitlines()]
     return "\n".join(lines)
 
 
@@ -344,6 +421,77 @@ async def _members_by_id(session: AsyncSession, ids: Any) -> dict[int, Member]:
         return {}
     rows = await session.exec(select(Member).where(col(Member.id).in_(wanted)))
     return {m.id: m for m in rows.all() if m.id is not None}
+
+
+# --- after a meeting: the rhythm goes on by itself ----------------------------------------------
+
+
+async def after_meeting(
+    bot: Bot, session: AsyncSession, *, cluster: Cluster, meeting: Meeting, now: dt.datetime
+) -> bool:
+    """The meeting is over: plan the next of its series, or propose one if none is planned.
+
+    Returns False when there is nothing to do (a later meeting is already planned). Nobody has
+    to type anything, so the rhythm outlives the facilitator's year.
+    """
+    if await meetings.upcoming_meetings(session, cluster=cluster, now=now, limit=1):
+        return False
+    lang = cluster.language
+    tz = ZoneInfo(cluster.timezone)
+    rules = calendar_rules(cluster)
+    if meeting.repeat:
+        starts_at = next_in_series(meeting.starts_at, meeting.repeat, rules)
+        while starts_at <= now:  # the bot was down for longer than a whole interval
+            starts_at = next_in_series(starts_at, meeting.repeat, rules)
+        proposed = await meetings.host_proposal_for(session, cluster=cluster)
+        host, proposal = proposed if proposed is not None else (None, None)
+        following = await meetings.plan_meeting(
+            session,
+            cluster=cluster,
+            starts_at=starts_at,
+            host=host,
+            location=meeting.location,
+            by=None,
+            now=now,
+            thread_id=meeting.thread_id,
+            repeat=meeting.repeat,
+        )
+        following.duration_minutes = meeting.duration_minutes
+        await replan_meeting(session, cluster=cluster, meeting=following, now=now)
+        lines = [
+            t(
+                lang,
+                "meeting.series_next",
+                number=following.number,
+                when=long_datetime(following.starts_at, lang, tz),
+                rhythm=repeat_label(lang, meeting.repeat),
+            ),
+            *meeting_details(lang, following, host, proposal=proposal, tz=tz),
+            t(lang, "meeting.agenda_hint"),
+        ]
+        await send(bot, session, chat_id=cluster.chat_id, text="\n".join(lines), cluster=cluster,
+                   thread_id=following.thread_id)  # fmt: skip
+        await send_invitation(bot, cluster=cluster, meeting=following, host=host, now=now)
+        return True
+    local = meeting.starts_at.astimezone(tz)
+    base = local.date() + dt.timedelta(weeks=6)
+    days = sorted({next_working_day(base + dt.timedelta(days=d), rules) for d in (0, 2, 7)})
+    options = "; ".join(f"{d.day}/{d.month}/{d.year} {local:%H:%M}" for d in days)
+    coordinators = await coordinators_of(session, cluster=cluster)
+    lines = [
+        t(lang, "meeting.propose_next", number=meeting.number),
+        t(
+            lang,
+            "meeting.propose_for",
+            names=Html(", ".join(mention(m) for m in coordinators))
+            if coordinators
+            else t(lang, "meeting.propose_nobody"),
+        ),
+        f"<code>/datumprikker {html.escape(options)}</code>",
+    ]
+    await send(bot, session, chat_id=cluster.chat_id, text="\n".join(lines), cluster=cluster,
+               thread_id=meeting.thread_id)  # fmt: skip
+    return True
 
 
 def register(app: App) -> None:

@@ -73,6 +73,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     _("leerpunten", "lessons", M, X, "lecons"),
     _("kosten", "costs", C, G, "couts"),
     _("export", None, C, X),
+    _("traject", "trajectory", M, X, "trajet"),
+    _("plan", None, M, G, "plan"),
     _("overdracht", "handover", F, G, "passation"),
     _("clusters", None, F, P),
     _("rondzenden", "broadcast", F, P, "diffuser"),

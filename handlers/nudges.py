@@ -19,8 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
-from handlers import polls, sending
-from handlers.digest import render_digest
+from handlers import evaluation, meetings, polls, sending, trajectory
+from handlers.digest import digest_since, render_news
 from handlers.i18n import Html, t, tn
 from handlers.render import (
     callback_text,
@@ -50,9 +50,11 @@ from models.meetings import (
     agenda_of,
     poll_missing_municipalities,
 )
+from models.news import QUIET_WEEKS_BEFORE_PROMPT, news_since, record_digest
 from models.nudges import Nudge
+from models.trajectory import trajectory_of
 from scheduler.calendar import to_utc
-from scheduler.replan import replan_agreement
+from scheduler.replan import replan_agreement, replan_trajectory
 from scheduler.sweep import ChatGone, Deliver, Skipped
 
 __all__ = ["make_deliver", "nudge_keyboard", "register"]
@@ -241,29 +243,87 @@ async def _escalation(delivery: Delivery) -> Skipped | None:
             delivery.t("nudges.escalation_hint", number=agreement.number),
         ]
     )
-    reached: list[int] = []
-    unreachable: dict[str, str] = {}
-    for user_id in await _escalation_recipients(delivery):
-        try:
-            await sending.send(delivery.bot, None, chat_id=user_id, text=text)
-        except sending.Undeliverable as exc:
-            unreachable[str(user_id)] = str(exc)[:200]
-            log.info("escalation of %s: user %s unreachable", delivery.nudge.dedupe_key, user_id)
-        else:
-            reached.append(user_id)
-    delivery.nudge.payload = {"reached": reached, "unreachable": unreachable}
+    recipients = await _escalation_recipients(delivery)
+    delivery.nudge.payload = await _tell_privately(delivery, recipients, text)
     delivery.session.add(delivery.nudge)
     return None
 
 
+async def _tell_privately(delivery: Delivery, user_ids: list[int], text: str) -> dict[str, Any]:
+    """Send `text` to each user's private chat; who could not be reached is noted, not fatal."""
+    reached: list[int] = []
+    unreachable: dict[str, str] = {}
+    for user_id in user_ids:
+        try:
+            await sending.send(delivery.bot, None, chat_id=user_id, text=text)
+        except sending.Undeliverable as exc:
+            unreachable[str(user_id)] = str(exc)[:200]
+            log.info("%s: user %s unreachable", delivery.nudge.dedupe_key, user_id)
+        else:
+            reached.append(user_id)
+    return {"reached": reached, "unreachable": unreachable}
+
+
 async def _escalation_recipients(delivery: Delivery) -> list[int]:
-    """The cluster's coordinators and its facilitator (or, if that one is unknown, all)."""
-    facilitators = delivery.runtime.facilitator_ids
-    own = delivery.cluster.facilitator_user_id
-    chosen = [own] if own is not None and own in facilitators else sorted(facilitators)
+    """The cluster's coordinators and its facilitator (none after the hand-over)."""
     coordinators = await coordinators_of(delivery.session, cluster=delivery.cluster)
-    ids = [m.user_id for m in coordinators if m.user_id is not None] + chosen
-    return list(dict.fromkeys(ids))
+    return trajectory.private_recipients(
+        delivery.cluster, coordinators, delivery.runtime.facilitator_ids
+    )
+
+
+# Trajectory messages missed by more than this (the bot was down) are left out.
+STALE_AFTER = dt.timedelta(days=7)
+
+
+def _local_day(delivery: Delivery) -> dt.date:
+    return delivery.now.astimezone(delivery.tz).date()
+
+
+# --- the trajectory --------------------------------------------------------------------------
+
+
+async def _trajectory_phase(delivery: Delivery) -> Skipped | None:
+    """A new phase begins: the group hears what it is about and how long is left."""
+    current = trajectory_of(delivery.cluster)
+    phase = _key_part(delivery.nudge, 3).split(":")[0]
+    span = next((p for p in current.phases if p.phase.value == phase), None)
+    if span is None or not delivery.nudge.dedupe_key.endswith(span.start.isoformat()):
+        return Skipped("trajectory moved")
+    if _local_day(delivery) > span.start + STALE_AFTER:
+        return Skipped("the phase began long ago")  # the bot was down: old news is noise
+    await delivery.post(trajectory.phase_announcement(delivery.cluster, span, current),
+                        thread_id=delivery.cluster.digest_thread_id)  # fmt: skip
+    return None
+
+
+async def _handover_countdown(delivery: Delivery) -> Skipped | None:
+    """Weeks before the end: the readiness check, privately to whoever will carry on."""
+    cluster = delivery.cluster
+    if not delivery.nudge.dedupe_key.endswith(trajectory_of(cluster).end.isoformat()):
+        return Skipped("trajectory moved")
+    weeks = int(_key_part(delivery.nudge, 2).removeprefix("countdown") or 0)
+    if _local_day(delivery) > trajectory_of(cluster).end - dt.timedelta(weeks=weeks) + STALE_AFTER:
+        return Skipped("a later countdown is closer")
+    checks = await trajectory.readiness(
+        delivery.bot,
+        delivery.session,
+        cluster=cluster,
+        facilitator_ids=delivery.runtime.facilitator_ids,
+        now=delivery.now,
+    )
+    text = trajectory.countdown_text(cluster, weeks, checks)
+    coordinators = await coordinators_of(delivery.session, cluster=cluster)
+    recipients = trajectory.private_recipients(
+        cluster, coordinators, delivery.runtime.facilitator_ids
+    )
+    outcome = await _tell_privately(delivery, recipients, text)
+    if not outcome["reached"]:
+        # Nobody has a private chat with the bot yet: the group is the one place left.
+        await delivery.post(text, thread_id=cluster.digest_thread_id)
+    delivery.nudge.payload = outcome
+    delivery.session.add(delivery.nudge)
+    return None
 
 
 # --- polls and meetings ----------------------------------------------------------------------
@@ -386,18 +446,72 @@ async def _meeting_hour_before(delivery: Delivery) -> Skipped | None:
     return None
 
 
+async def _meeting_after(delivery: Delivery) -> Skipped | None:
+    """A meeting just ended: the next of its series is planned, or one is proposed."""
+    meeting = await delivery.session.get(Meeting, delivery.nudge.subject_id)
+    if meeting is None or meeting.cluster_id != delivery.cluster.id:
+        return Skipped("meeting gone")
+    if meeting.cancelled_at is not None:
+        return Skipped("meeting cancelled")
+    if _key_part(delivery.nudge, 3) != _start_key(meeting.starts_at):
+        return Skipped("meeting moved")
+    done = await meetings.after_meeting(
+        delivery.bot, delivery.session, cluster=delivery.cluster, meeting=meeting, now=delivery.now
+    )
+    return None if done else Skipped("a next meeting is planned")
+
+
+async def _evaluation(delivery: Delivery) -> Skipped | None:
+    """The last phase began: each municipality gets the evaluation questions, once."""
+    if not delivery.nudge.dedupe_key.endswith(trajectory_of(delivery.cluster).end.isoformat()):
+        return Skipped("trajectory moved")
+    asked = await evaluation.ask(
+        delivery.bot, delivery.session, cluster=delivery.cluster, now=delivery.now
+    )
+    return None if asked else Skipped("every municipality was asked")
+
+
 # --- the weekly digest -----------------------------------------------------------------------
 
 
 async def _digest(delivery: Delivery) -> Skipped | None:
+    """News since the last digest; two lines in a quiet week; after four, the coordinators."""
     cluster = delivery.cluster
     if cluster.digest_weekday is None:
         return Skipped("digest off")
-    text = await render_digest(
-        delivery.session, cluster=cluster, now=delivery.now, lang=delivery.lang
-    )
-    await delivery.post(text, thread_id=cluster.digest_thread_id)
+    session, now = delivery.session, delivery.now
+    # A cluster from before the trajectory existed gets its phase messages planned here.
+    await replan_trajectory(session, cluster=cluster, now=now)
+    news = await news_since(session, cluster=cluster, since=digest_since(cluster, now), now=now)
+    quiet_weeks = cluster.quiet_digests + 1 if news.quiet else 0
+    if quiet_weeks > QUIET_WEEKS_BEFORE_PROMPT:
+        # The prompt went out already; the digest waits for news (`since` stays put).
+        cluster.quiet_digests = quiet_weeks
+        session.add(cluster)
+        return Skipped("nothing new")
+    if quiet_weeks == QUIET_WEEKS_BEFORE_PROMPT:
+        await _quiet_prompt(delivery)
+    else:
+        text = await render_news(session, cluster=cluster, news=news, now=now, lang=delivery.lang)
+        await delivery.post(text, thread_id=cluster.digest_thread_id)
+    await record_digest(session, cluster=cluster, quiet=news.quiet, now=now)
     return None
+
+
+async def _quiet_prompt(delivery: Delivery) -> None:
+    """Four weeks without news: one nudge to the coordinators, in private or else the group."""
+    cluster = delivery.cluster
+    coordinators = await coordinators_of(delivery.session, cluster=cluster)
+    text = delivery.t("digest.quiet_prompt", cluster=cluster.title, weeks=QUIET_WEEKS_BEFORE_PROMPT)
+    ids = [m.user_id for m in coordinators if m.user_id is not None]
+    outcome = await _tell_privately(delivery, ids, text)
+    if not outcome["reached"]:
+        names = ", ".join(mention(m) for m in coordinators)
+        lead = delivery.t("digest.quiet_prompt_for", names=Html(names)) if names else ""
+        await delivery.post(f"{lead}\n{text}" if lead else text,
+                            thread_id=cluster.digest_thread_id)  # fmt: skip
+    delivery.nudge.payload = outcome
+    delivery.session.add(delivery.nudge)
 
 
 # --- members leaving ---------------------------------------------------------------------------
@@ -446,7 +560,11 @@ _KINDS: dict[str, Kind] = {
     "poll_deadline": _poll_deadline,
     "meeting_day_before": _meeting_day_before,
     "meeting_hour_before": _meeting_hour_before,
+    "meeting_after": _meeting_after,
     "digest": _digest,
+    "trajectory_phase": _trajectory_phase,
+    "handover_countdown": _handover_countdown,
+    "evaluation": _evaluation,
     "member_left": _member_left,
 }
 

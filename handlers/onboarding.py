@@ -18,6 +18,7 @@ from models import clusters
 from models.clusters import Member, Role
 from models.errors import DomainError
 from models.nudges import PlannedRow, sync_planned
+from scheduler.replan import replan_trajectory
 from scheduler.sweep import replan_digest
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ async def start(turn: Turn) -> None:
     )
     turn.cluster = cluster
     turn.lang = cluster.language
+    await replan_trajectory(turn.session, cluster=cluster, now=turn.now)
     turn.member = await clusters.touch_member(
         turn.session,
         cluster=cluster,
@@ -114,7 +116,11 @@ async def show_or_rename_cluster(turn: Turn) -> None:
         lines.append(turn.t("cluster.unassigned", members=", ".join(unassigned)))
     facilitators = [plain_name(m) for m in members if m.user_id in facilitator_ids]
     coordinators = [plain_name(m) for m in members if m.role == Role.COORDINATOR]
-    lines.append(turn.t("cluster.facilitators", names=", ".join(facilitators) or "—"))
+    # After the hand-over the facilitator is the former one: still reading, no longer in charge.
+    facilitators_key = (
+        "cluster.former_facilitators" if cluster.handed_over_at else "cluster.facilitators"
+    )
+    lines.append(turn.t(facilitators_key, names=", ".join(facilitators) or "—"))
     lines.append(turn.t("cluster.coordinators", names=", ".join(coordinators) or "—"))
     pending = [plain_name(m) for m in everyone if m.is_pending]
     if pending:

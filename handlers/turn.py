@@ -37,6 +37,7 @@ from models.clusters import (
     Member,
     Role,
     arrive,
+    coordinates_any,
 )
 from models.errors import DomainError, NotAllowed
 
@@ -221,12 +222,16 @@ async def run_turn(
                 name=user.full_name,
                 username=user.username,
                 now=now,
+                # Activity means a member's act: the facilitator's own commands keep nobody busy.
+                active=user.id not in runtime.facilitator_ids,
             )
             cluster, member = arrival.cluster, arrival.member
             # Ends the lookup's transaction too, so a refusal's rollback keeps these loaded.
             await session.commit()
         lang = chat_language(cluster, user, runtime)
         role = _role(user, cluster, member, runtime)
+        if private and role == Role.ANYONE and await coordinates_any(session, user_id=user.id):
+            role = Role.COORDINATOR  # their own clusters' /export and /traject, in private
         turn = Turn(
             update=update,
             context=context,

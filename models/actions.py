@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -49,6 +49,7 @@ class Action(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     thread_id: int | None = Field(default=None, sa_type=BigInteger)
+    result: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ActionMunicipality(SQLModel, table=True):
@@ -159,6 +160,33 @@ async def set_status(
     action.updated_at = now
     session.add(action)
     await _audit(session, action, by, "status", now, {"status": before}, {"status": new})
+    return action
+
+
+MAX_RESULT = 2000
+
+
+async def set_result(
+    session: AsyncSession,
+    *,
+    cluster: Cluster,
+    number: int,
+    result: str,
+    by: Member,
+    now: dt.datetime,
+) -> Action:
+    """What the action achieved, in words; said again, it replaces the old (kept in history)."""
+    result = " ".join(result.split())
+    if not result:
+        raise DomainError("action.result_empty", number=number)
+    if len(result) > MAX_RESULT:
+        raise DomainError("action.result_too_long", limit=MAX_RESULT, length=len(result))
+    action = await get_action(session, cluster=cluster, number=number)
+    before = action.result
+    action.result = result
+    action.updated_at = now
+    session.add(action)
+    await _audit(session, action, by, "result", now, {"result": before}, {"result": result})
     return action
 
 

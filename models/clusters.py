@@ -54,6 +54,12 @@ class Cluster(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     last_activity_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     handed_over_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # The guidance trajectory (see models/trajectory.py); unset means a year from /start.
+    trajectory_start: dt.date | None = None
+    trajectory_end: dt.date | None = None
+    # The digest's memory: news is what changed since the last one sent.
+    last_digest_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    quiet_digests: int = 0
     # Schedule settings (see /instellingen).
     digest_weekday: int | None = 0
     digest_time: str = Field(default="09:00", max_length=5)
@@ -258,9 +264,11 @@ async def arrive(
     name: str,
     username: str | None,
     now: dt.datetime,
+    active: bool = True,
 ) -> Arrival:
     """One query for the active cluster of the chat and the sender's member row, which is
-    created, or brought up to date, only when something changed or `SEEN_PRECISION` passed."""
+    created, or brought up to date, only when something changed or `SEEN_PRECISION` passed.
+    `active` False (the facilitator's own acts) leaves the cluster's last activity as it was."""
     row = (
         await session.exec(
             select(Cluster, Member)
@@ -290,7 +298,7 @@ async def arrive(
             now=now,
             known=member,
         )
-    if _stale(cluster.last_activity_at, now):
+    if active and _stale(cluster.last_activity_at, now):
         await touch_activity(session, cluster=cluster, now=now)
     return Arrival(cluster, member)
 
@@ -495,6 +503,37 @@ async def coordinators_of(session: AsyncSession, *, cluster: Cluster) -> list[Me
             Member.role == Role.COORDINATOR,
             col(Member.erased).is_(False),
         )
+    )
+    return list(result.all())
+
+
+async def coordinates_any(session: AsyncSession, *, user_id: int) -> bool:
+    result = await session.exec(
+        select(Member.id)
+        .join(Cluster, col(Member.cluster_id) == col(Cluster.id))
+        .where(
+            Member.user_id == user_id,
+            Member.role == Role.COORDINATOR,
+            col(Member.erased).is_(False),
+            Cluster.status == ClusterStatus.ACTIVE,
+        )
+        .limit(1)
+    )
+    return result.first() is not None
+
+
+async def clusters_coordinated_by(session: AsyncSession, *, user_id: int) -> list[Cluster]:
+    """The active clusters in which this user is coordinator (for their private chat)."""
+    result = await session.exec(
+        select(Cluster)
+        .join(Member, col(Member.cluster_id) == col(Cluster.id))
+        .where(
+            Member.user_id == user_id,
+            Member.role == Role.COORDINATOR,
+            col(Member.erased).is_(False),
+            Cluster.status == ClusterStatus.ACTIVE,
+        )
+        .order_by(func.lower(Cluster.title), col(Cluster.id))
     )
     return list(result.all())
 

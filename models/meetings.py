@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Column, Text, UniqueConstraint, and_, func, or_, update
+from sqlalchemy import JSON, BigInteger, Column, Text, UniqueConstraint, and_, func, or_, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -55,6 +55,10 @@ class Meeting(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     cancelled_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     thread_id: int | None = Field(default=None, sa_type=BigInteger)
+    # A series: `w6` every six weeks, `m1` monthly (same weekday of the month); None: one-off.
+    repeat: str | None = Field(default=None, max_length=8)
+    notes: str | None = Field(default=None, sa_column=Column(Text))
+    attendance: list[int] | None = Field(default=None, sa_column=Column(JSON))
 
 
 class AgendaItem(SQLModel, table=True):
@@ -511,10 +515,12 @@ async def plan_meeting(
     now: dt.datetime,
     thread_id: int | None = None,
     poll: MeetingPoll | None = None,
+    repeat: str | None = None,
 ) -> Meeting:
     """A numbered meeting; a poll's meeting may start in the past only if the poll ran late."""
     if poll is None and starts_at <= now:
         raise DomainError("meeting.in_past")
+    check_repeat(repeat)
     location = " ".join((location or "").split()) or None
     if location is not None and len(location) > MAX_LOCATION:
         raise DomainError("meeting.location_too_long", limit=MAX_LOCATION)
@@ -532,6 +538,7 @@ async def plan_meeting(
         created_by_member_id=by.id if by else None,
         created_at=now,
         thread_id=thread_id,
+        repeat=repeat,
     )
     session.add(meeting)
     await session.flush()
@@ -549,8 +556,68 @@ async def plan_meeting(
             "starts_at": starts_at.isoformat(),
             "host": host.name if host else None,
             "location": location,
+            "repeat": repeat,
         },
     )
+    return meeting
+
+
+MAX_REPEAT_WEEKS = 26
+
+
+def check_repeat(repeat: str | None) -> None:
+    """`w1` … `w26` (every n weeks) or `m1` (monthly)."""
+    if repeat is None or repeat == "m1":
+        return
+    if not (repeat.startswith("w") and repeat[1:].isdigit()):
+        raise ValueError(f"unknown repeat {repeat!r}")
+    if not 1 <= int(repeat[1:]) <= MAX_REPEAT_WEEKS:
+        raise DomainError("meeting.repeat_range", limit=MAX_REPEAT_WEEKS)
+
+
+async def meetings_under_way(
+    session: AsyncSession, *, cluster: Cluster, now: dt.datetime
+) -> list[Meeting]:
+    """Meetings that have started and not yet ended (start plus duration)."""
+    result = await session.exec(
+        select(Meeting)
+        .where(
+            Meeting.cluster_id == cluster.id,
+            col(Meeting.cancelled_at).is_(None),
+            col(Meeting.starts_at) <= now,
+            col(Meeting.starts_at) > now - dt.timedelta(days=1),
+        )
+        .order_by(col(Meeting.starts_at))
+    )
+    return [m for m in result.all() if m.starts_at + dt.timedelta(minutes=m.duration_minutes) > now]
+
+
+MAX_NOTES = 20_000
+
+
+async def add_note(session: AsyncSession, *, meeting: Meeting, text: str) -> Meeting:
+    """Free text for the minutes, one paragraph per `/verslag + tekst`."""
+    text = " ".join(text.split())
+    if not text:
+        raise DomainError("minutes.note_empty")
+    notes = f"{meeting.notes}\n{text}" if meeting.notes else text
+    if len(notes) > MAX_NOTES:
+        raise DomainError("minutes.notes_too_long", limit=MAX_NOTES)
+    meeting.notes = notes
+    session.add(meeting)
+    await session.flush()
+    return meeting
+
+
+async def set_attendance(
+    session: AsyncSession, *, meeting: Meeting, municipalities: Sequence[Municipality]
+) -> Meeting:
+    """The municipalities present; said again, it replaces the list (a correction)."""
+    if not municipalities:
+        raise DomainError("minutes.attendance_usage")
+    meeting.attendance = sorted({m.id for m in municipalities if m.id is not None})
+    session.add(meeting)
+    await session.flush()
     return meeting
 
 

@@ -4,7 +4,7 @@ from models.actions import Action, ActionMunicipality
 from models.agreements import Agreement
 from models.audit import AuditEvent
 from models.clusters import Cluster, Member, Municipality
-from models.lessons import Lesson
+from models.lessons import Evaluation, Lesson, LessonVote
 from models.meetings import AgendaItem, Meeting, MeetingPoll, PollOption, PollVote
 from models.nudges import Nudge
 from models.topics import Topic
@@ -16,7 +16,9 @@ __all__ = [
     "Agreement",
     "AuditEvent",
     "Cluster",
+    "Evaluation",
     "Lesson",
+    "LessonVote",
     "Meeting",
     "MeetingPoll",
     "Member",

@@ -24,9 +24,12 @@ __all__ = [
     "NudgeSettings",
     "PlannedNudge",
     "next_digest",
+    "next_in_series",
     "plan_agreement",
     "plan_meeting",
+    "plan_meeting_end",
     "plan_poll",
+    "plan_trajectory",
 ]
 
 # Overdue nudges, in working days after the due day: the 1st after one day, then one working
@@ -176,6 +179,41 @@ def plan_meeting(
     return planned
 
 
+def plan_meeting_end(
+    *, meeting_id: int, starts_at: dt.datetime, duration_minutes: int, now: dt.datetime
+) -> list[PlannedNudge]:
+    """When a meeting is over: the next of its series is planned, or one proposed."""
+    starts_at = to_utc(starts_at)
+    ends_at = starts_at + dt.timedelta(minutes=max(duration_minutes, 1))
+    if ends_at <= to_utc(now):
+        return []
+    key = f"meeting:{meeting_id}:after:{_key_time(starts_at)}"
+    return [PlannedNudge("meeting_after", key, ends_at)]
+
+
+def next_in_series(starts_at: dt.datetime, repeat: str, rules: CalendarRules) -> dt.datetime:
+    """The next meeting of a series, at the same wall-clock time, on a working day.
+
+    `w6` is six weeks later; `m1` is the same weekday of the next month in the same position
+    (the second Tuesday; a fifth that does not exist becomes the last). A day off moves the
+    meeting to the next working day.
+    """
+    local = starts_at.astimezone(rules.tz)
+    day = local.date()
+    if repeat.startswith("w"):
+        day = day + dt.timedelta(weeks=int(repeat[1:]))
+    else:
+        position = (day.day - 1) // 7
+        year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+        first = dt.date(year, month, 1)
+        candidate = first + dt.timedelta(days=(day.weekday() - first.weekday()) % 7 + 7 * position)
+        while candidate.month != month:
+            candidate -= dt.timedelta(weeks=1)
+        day = candidate
+    day = next_working_day(day, rules)
+    return at_local(day, local.time().replace(tzinfo=None), rules)
+
+
 def _digest_at(nominal_day: dt.date, settings: NudgeSettings) -> dt.datetime:
     """A digest on a day off goes out on the next working day at the usual hour."""
     rules = settings.rules
@@ -208,3 +246,47 @@ def next_digest(
     return PlannedNudge(
         "digest", f"digest:{cluster_id}:{year}-W{iso_week:02d}", _digest_at(nominal, settings)
     )
+
+
+def plan_trajectory(
+    *,
+    cluster_id: int,
+    phase_starts: list[tuple[str, dt.date]],
+    end: dt.date,
+    countdown: list[tuple[int, dt.date]],
+    settings: NudgeSettings,
+) -> list[PlannedNudge]:
+    """The trajectory's own messages: each new phase, the hand-over countdown, the evaluation.
+
+    `phase_starts` are (phase, first day) of the phases after the first (the first begins with
+    `/start` itself); the evaluation questions come an hour after the last phase is announced.
+    Keys hold the dates, so moving the trajectory plans the messages anew.
+    """
+    prefix = f"trajectory:{cluster_id}"
+    planned: list[PlannedNudge] = []
+    for phase, day in phase_starts:
+        planned.append(
+            PlannedNudge(
+                "trajectory_phase", f"{prefix}:phase:{phase}:{day.isoformat()}",
+                _nudge_at(next_working_day(day, settings.rules), settings),
+            )
+        )  # fmt: skip
+    if phase_starts:
+        last_day = phase_starts[-1][1]
+        at = _nudge_at(next_working_day(last_day, settings.rules), settings) + dt.timedelta(hours=1)
+        planned.append(
+            PlannedNudge(
+                "evaluation",
+                f"{prefix}:evaluation:{end.isoformat()}",
+                next_allowed_moment(at, settings.rules),
+            )
+        )
+    for weeks, day in countdown:
+        planned.append(
+            PlannedNudge(
+                "handover_countdown",
+                f"{prefix}:countdown{weeks}:{end.isoformat()}",
+                _nudge_at(next_working_day(day, settings.rules), settings),
+            )
+        )
+    return sorted(planned, key=lambda p: p.due_at)

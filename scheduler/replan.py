@@ -16,8 +16,17 @@ from models.agreements import Agreement, AgreementStatus
 from models.clusters import Cluster
 from models.meetings import Meeting, MeetingPoll, PollStatus
 from models.nudges import PlannedRow, sync_planned
+from models.trajectory import trajectory_of
 from scheduler.calendar import CalendarRules
-from scheduler.planning import NudgeSettings, PlannedNudge, plan_agreement, plan_meeting, plan_poll
+from scheduler.planning import (
+    NudgeSettings,
+    PlannedNudge,
+    plan_agreement,
+    plan_meeting,
+    plan_meeting_end,
+    plan_poll,
+    plan_trajectory,
+)
 
 
 def parse_clock(text: str) -> dt.time:
@@ -127,6 +136,12 @@ async def replan_meeting(
             settings=nudge_settings(cluster),
             now=now,
         )
+        + plan_meeting_end(
+            meeting_id=meeting.id,
+            starts_at=meeting.starts_at,
+            duration_minutes=meeting.duration_minutes,
+            now=now,
+        )
         if meeting.cancelled_at is None
         else []
     )
@@ -139,4 +154,25 @@ async def replan_meeting(
         now=now,
         thread_id=meeting.thread_id,
         new=new,
+    )
+
+
+async def replan_trajectory(session: AsyncSession, *, cluster: Cluster, now: dt.datetime) -> None:
+    """The phase announcements, the hand-over countdown and the evaluation of one cluster."""
+    assert cluster.id is not None
+    trajectory = trajectory_of(cluster)
+    planned = plan_trajectory(
+        cluster_id=cluster.id,
+        phase_starts=[(span.phase.value, span.start) for span in trajectory.phases[1:]],
+        end=trajectory.end,
+        countdown=trajectory.countdown_days(),
+        settings=nudge_settings(cluster),
+    )
+    await sync_planned(
+        session,
+        cluster_id=cluster.id,
+        subject_type="trajectory",
+        subject_id=cluster.id,
+        planned=_rows(planned),
+        now=now,
     )

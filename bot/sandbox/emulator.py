@@ -222,6 +222,7 @@ class FakeTelegram:
             "supports_inline_queries": False,
         }
         self.chats: dict[int, ChatState] = {}
+        self.users: dict[int, dict[str, Any]] = {}  # people the tests made, by id
         self.messages: dict[tuple[int, int], SentMessage] = {}
         self.sent: list[SentMessage] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -545,6 +546,22 @@ class FakeTelegram:
             }  # fmt: skip
         return member
 
+    async def _api_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Telegram refuses this for private chats; in groups it lists the admins, no bots."""
+        state = self._chat(params)
+        if state.type == "private":
+            raise ApiError(400, "Bad Request: there are no administrators in the private chat")
+        if state.kicked:
+            raise ApiError(403, "Forbidden: bot was kicked from the group chat")
+        admins = []
+        for user_id in sorted(state.admins):
+            member = await self._api_getChatMember({"chat_id": state.id, "user_id": user_id})
+            member["user"] = self.users.get(
+                user_id, {"id": user_id, "is_bot": False, "first_name": "user"}
+            )
+            admins.append(member)
+        return admins
+
     # --- helpers -------------------------------------------------------------------------------
 
     def _chat(self, params: dict[str, Any]) -> ChatState:
@@ -651,6 +668,7 @@ class FakeTelegram:
         if message.thread_id is not None and state.is_forum:
             data["message_thread_id"] = message.thread_id
             data["is_topic_message"] = True
-        if message.reply_markup:
+        # Telegram echoes only inline keyboards in a Message; a ForceReply is not part of it.
+        if message.reply_markup and "inline_keyboard" in message.reply_markup:
             data["reply_markup"] = message.reply_markup
         return data

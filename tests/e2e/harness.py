@@ -203,6 +203,7 @@ class Chat:
             user["last_name"] = last_name
         if admin:
             self.state.admins.add(user["id"])
+        self.world.fake.users[user["id"]] = user
         return Person(self.world, self, user)
 
     @property
@@ -425,6 +426,7 @@ class World:
             "username": "fien_facilitator",
             "language_code": "nl",
         }
+        fake.users[FACILITATOR_ID] = self.facilitator_user
         self._done: dict[int, asyncio.Event] = {}
         self._private: dict[int, Chat] = {}
 

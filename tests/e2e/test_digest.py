@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -46,12 +47,36 @@ async def test_the_digest_comes_monday_nine_and_after_easter_monday_on_tuesday(
         dt.timedelta(hours=2),
         dt.timedelta(hours=2),
     ]
-    # A quiet week gets one short line, not silence.
-    assert "niets te melden" in said[0].text
-    assert len(said[0].text.splitlines()) == 1
+    # A quiet week gets a two-line digest, not silence and not the same list again.
+    assert said[0].text.splitlines() == [
+        "📋 Weekoverzicht Klimaatcluster Pajottenland — maandag 22 maart 2027",
+        "Niets nieuw sinds 19/03. Open afspraken: 0 · binnen twee weken: 0 · "
+        "al langer te laat: 0 — /afspraken",
+    ]
+    assert said[1].text.splitlines()[1].startswith("Niets nieuw sinds 22/03.")
 
 
-async def test_the_digest_lists_what_is_open_per_municipality_and_what_is_late(
+async def test_four_quiet_weeks_give_one_prompt_to_the_coordinators_instead(world: World) -> None:
+    group, fien = await cluster(world)
+    an = group.person("An", username="an_pepingen")
+    await an.says("/gemeente Pepingen")
+    await fien.says("/coordinator @an_pepingen")
+    await an.in_private().says("/start")
+    sent = await world.run_until(local(4, 20, 12))
+    assert [item.at for item in digests(sent, group)] == [local(3, 22), local(3, 30), local(4, 5)]
+    prompts = [item for item in sent if "💤" in item.text]
+    assert [(item.at, item.message.chat_id) for item in prompts] == [(local(4, 12), an.id)]
+    assert "al 4 weken niets nieuw" in prompts[0].text
+    # Something happens: the digest is back, with the news since the last one sent.
+    world.clock.advance_to(local(4, 21, 10))
+    await an.says("/afspraak Folder drukken #Pepingen tegen 30/4")
+    sent = await world.run_until(local(4, 26, 12))
+    (digest,) = digests(sent, group)
+    assert "Wat er veranderde sinds 12/04" in digest.text
+    assert "Folder drukken — nieuw, tegen 30/04" in digest.text
+
+
+async def test_the_digest_tells_what_changed_then_what_is_due_then_counts_the_old(
     world: World,
 ) -> None:
     group, fien = await cluster(world)
@@ -59,44 +84,77 @@ async def test_the_digest_lists_what_is_open_per_municipality_and_what_is_late(
     await bart.says("/gemeente Bever")
     lies = group.person("Lies", username="lies_lennik")
     await lies.says("/gemeente Lennik")
+    await fien.says("/actie Groepsaankoop dakisolatie #energie #Lennik")
     await bart.says("/afspraak Campagnetekst nieuwsbrieven @bart_bever tegen ma 22/3")
     await lies.says("/afspraak Zaal reserveren voor infoavond @lies_lennik tegen vr 16/4")
-    await fien.says("/afspraak Voortgangsrapport klimaatpact #Pepingen tegen 30/11")
+    await fien.says("/afspraak Voortgangsrapport klimaatpact #Pepingen tegen 15/1/2028")
     await fien.says("/besluit We werken samen met het energiehuis")
-    await fien.says("/actie Groepsaankoop dakisolatie #energie #Pepingen #Lennik")
-    await fien.says("/actie 1 gepland")
-    await fien.says("/actie Repair café #circulair #Bever")
-    await fien.says("/actie 2 lopend")
+
+    sent = await world.run_until(local(3, 22, 12))
+    (first,) = digests(sent, group)
+    lines = first.text.splitlines()
+    assert lines[1] == "Wat er veranderde sinds 19/03."
+    changed = lines[lines.index("🆕 Nieuw en veranderd") + 1 :]
+    assert changed[:7] == [
+        "Bever",
+        "• 1. Campagnetekst nieuwsbrieven — nieuw, tegen 22/03 — Bart",
+        "Lennik",
+        "• 2. Zaal reserveren voor infoavond — nieuw, tegen 16/04 — Lies",
+        "Pepingen",
+        "• 3. Voortgangsrapport klimaatpact — nieuw, tegen 15/01/2028",  # another year: shown
+        "Zonder gemeente",
+    ]
+    assert "• 4. We werken samen met het energiehuis — nieuw besluit" in lines
+    assert "• Nieuwe actie 1. Groepsaankoop dakisolatie (Energie)" in lines
+    soon = lines.index("⏰ De komende twee weken")
+    assert lines[soon + 1] == "Niets dat de komende twee weken vervalt."
+
+    # The next week: 1 is now late, 2 is postponed, 5 is new under its action's theme.
+    world.clock.advance_to(local(3, 23, 10))
+    await lies.says("/uitstel 2 vr 9/4")
+    await lies.says("/afspraak Offertes opvragen @lies_lennik actie 1 tegen 2/4")
+    sent = await world.run_until(local(3, 30, 12))
+    (second,) = digests(sent, group)
+    lines = second.text.splitlines()
+    assert lines[1] == "Wat er veranderde sinds 22/03."
+    changed = lines[
+        lines.index("🆕 Nieuw en veranderd") + 1 : lines.index("⏰ De komende twee weken")
+    ]
+    assert changed == [
+        "Bever",
+        "• 1. Campagnetekst nieuwsbrieven — ⚠️ nu te laat (was tegen 22/03) — Bart",
+        "Lennik",
+        "  Energie",
+        "• 5. Offertes opvragen — nieuw, tegen 2/04 — Lies",
+        "• 2. Zaal reserveren voor infoavond — uitgesteld tot 9/04 — Lies",
+        "",
+    ]
+
+    # A week later: 1 was late already (one line counts it), 2 is due soon, 5 is done.
+    world.clock.advance_to(local(3, 31, 10))
+    await lies.says("/klaar 5")
+    sent = await world.run_until(local(4, 5, 12))
+    (third,) = digests(sent, group)
+    lines = third.text.splitlines()
+    assert "• 5. Offertes opvragen — ✅ klaar — Lies" in lines
+    soon = lines.index("⏰ De komende twee weken")
+    assert lines[soon + 1 : soon + 3] == [
+        "Lennik",
+        "• 2. Zaal reserveren voor infoavond — tegen 9/04 — Lies",
+    ]
+    assert lines[-1] == "⚠️ Nog 1 afspraak die al langer te laat is: /afspraken te laat"
+    assert "Campagnetekst" not in third.text
+
+
+async def test_the_digest_on_demand_shows_the_news_since_the_last_one(world: World) -> None:
+    _group, fien = await cluster(world)
     await fien.says("/vergadering di 20/4 19u30 #Lennik Gemeentehuis")
     await fien.says("/datumprikker do 15/4 14u; vr 16/4 10u")
-
-    await world.run_until(local(3, 24, 11))  # Wednesday: agreement 1 is two days late
-    reply = await lies.says("/overzicht")
+    reply = await fien.says("/overzicht")
     text = reply.text
-    lines = text.splitlines()
-    assert "Weekoverzicht" in lines[0] and "woensdag 24 maart 2027" in lines[0]
-    late = lines.index(next(line for line in lines if "Te laat (1)" in line))
-    assert "Campagnetekst" in lines[late + 1] and "Bever" in lines[late + 1]
-    open_at = lines.index(next(line for line in lines if "Open afspraken (2)" in line))
-    assert lines[open_at + 1 : open_at + 5] == [
-        "Lennik",
-        "• 2. Zaal reserveren voor infoavond — Lies — tegen 16/04",
-        "Pepingen",
-        "• 3. Voortgangsrapport klimaatpact — tegen 30/11",
-    ]
-    assert "energiehuis" not in text  # a decision has nothing left to do
+    assert "Vergadering 1 gepland: dinsdag 20 april 2027 19:30" in text
+    assert "Datumprikker 1 staat open tot" in text
     assert "Volgende vergadering: dinsdag 20 april 2027 19:30 — Lennik, Gemeentehuis" in text
-    assert "Datumprikker 1" in text
-    assert "Gepland: 1. Groepsaankoop dakisolatie" in text
-    assert "Lopend: 2. Repair café" in text
-
-    # The same digest arrives by itself on Monday, in General.
-    sent = await world.run_until(local(3, 29, 12))
-    assert digests(sent, group) == []  # Easter Monday
-    sent = await world.run_until(local(3, 30, 12))
-    (digest,) = digests(sent, group)
-    assert digest.at == local(3, 30) and digest.message.thread_id is None
-    assert "Campagnetekst" in digest.text and "Repair café" in digest.text
 
 
 async def test_no_digest_when_it_is_turned_off_and_again_when_turned_on(world: World) -> None:
@@ -148,3 +206,33 @@ async def test_a_digest_missed_while_down_comes_once_when_back(world: World) -> 
     sent = await world.run_until(local(3, 30, 12))
     # The regular rhythm goes on: Tuesday 30 March (after Easter Monday).
     assert [item.at for item in digests(sent, group)] == [local(3, 30)]
+
+
+async def test_a_year_and_more_of_digests_never_repeats_itself(world: World) -> None:
+    """66 weeks: a quiet cluster, and one with something new every third week."""
+    quiet, _ = await cluster(world, "Klimaatcluster Zennevallei")
+    busy, fien = await cluster(world, "Klimaatcluster Pajottenland")
+    await fien.in_private().says("/start")  # escalations and the countdown reach her
+    bart = busy.person("Bart", username="bart_bever")
+    await bart.says("/gemeente Bever")
+    said: dict[int, list[Timed]] = {quiet.id: [], busy.id: []}
+    end = FRIDAY + dt.timedelta(weeks=66)
+    week = 0
+    while world.clock.now() < end:
+        week += 1
+        target = min(end, world.clock.local() + dt.timedelta(weeks=1))
+        if week % 3 == 0:
+            await bart.says(
+                f"/afspraak Stand van zaken week {week} @bart_bever tegen over 10 dagen"
+            )
+        sent = await world.run_until(target)
+        for chat in (quiet, busy):
+            said[chat.id] += [s for s in sent if s.message.chat_id == chat.id and "📋" in s.text]
+    for chat_id, items in said.items():
+        bodies = [item.text.split("\n", 1)[1] for item in items]
+        repeats = sum(1 for a, b in itertools.pairwise(bodies) if a == b)
+        assert repeats == 0, (chat_id, repeats, len(items))
+    assert len(said[quiet.id]) == 3  # then one prompt, then silence until there is news
+    # Nothing escalated in spring leads the digest a year later: old items are one counted line.
+    last = said[busy.id][-1].text
+    assert "Stand van zaken week 3 " not in last

@@ -99,7 +99,17 @@ async def test_export_in_a_group_sends_the_clusters_files(world: World) -> None:
     reply = await pajot.facilitator.says("/export")
     assert "Export van 1 cluster: 6 afspraken en besluiten, 2 acties, 2 vergaderingen" in reply.text
     files = by_name(reply.documents)
-    assert list(files) == ["afspraken.csv", "acties.csv", "vergaderingen.ics", "jaarverslag.md"]
+    assert list(files) == [
+        "afspraken.csv",
+        "acties.csv",
+        "vergaderingen.ics",
+        "jaarverslag-klimaatcluster-pajottenland.md",
+        "jaarverslag-klimaatcluster-pajottenland.docx",
+        "samenvatting-klimaatcluster-pajottenland-bever.docx",
+        "samenvatting-klimaatcluster-pajottenland-lennik.docx",
+        "samenvatting-klimaatcluster-pajottenland-pajottegem.docx",
+        "samenvatting-klimaatcluster-pajottenland-pepingen.docx",
+    ]
     assert all(d.chat_id == pajot.id for d in reply.documents)
 
     header, rows = rows_of(files["afspraken.csv"])
@@ -155,11 +165,11 @@ async def test_export_in_a_group_sends_the_clusters_files(world: World) -> None:
         meeting_uid(cluster.id, 2),
     ]
 
-    report = files["jaarverslag.md"].content.decode("utf-8")
-    assert "# Jaarverslag 2026" in report
-    assert "## Klimaatcluster Pajottenland" in report
+    report = files["jaarverslag-klimaatcluster-pajottenland.md"].content.decode("utf-8")
+    assert report.startswith("# Jaarverslag Klimaatcluster Pajottenland\n")
+    assert "**november 2026 – november 2027**" in report
     assert "- Pajottegem (20.112 inwoners)" in report
-    assert "### Vergaderingen gehouden (1)" in report
+    assert "## Vergaderingen gehouden (1)" in report
     assert "Groepsaankoop: offertes tegen december." in report
     assert "<b>" not in report
     assert "Gepland: dinsdag 12 januari 2027 14:00." in report
@@ -172,10 +182,10 @@ async def test_export_in_a_group_sends_the_clusters_files(world: World) -> None:
     assert "| Lennik | 1 | 0 | 0 | 0 |" in report
     assert "| Energie | 1 | 0 | 1 | 0 |" in report
     assert "| (geen thema) | 4 | 1 | 2 | 2 |" in report
-    assert "### Klimaatacties (2)" in report
+    assert "## Klimaatacties (2)" in report
     assert "idee: 1, lopend: 1" in report
     assert "- 1 · Groepsaankoop dakisolatie en zonnepanelen (Energie, idee) — Pepingen" in report
-    assert "### Leerpunten (1) en praktijkvoorbeelden (1)" in report
+    assert "## Leerpunten (1) en praktijkvoorbeelden (1)" in report
     assert "Leerpunt: [Energie] Een infoavond in de bib trekt meer volk" in report
     assert "Praktijkvoorbeeld: [Circulaire economie] Repair café" in report
 
@@ -190,9 +200,14 @@ async def test_export_in_private_covers_all_the_facilitators_clusters(world: Wor
     files = by_name(reply.documents)
     _, rows = rows_of(files["afspraken.csv"])
     assert {r["cluster"] for r in rows} == {"Klimaatcluster Pajottenland", "Klimaatcluster Leuven"}
-    report = files["jaarverslag.md"].content.decode("utf-8")
-    assert report.index("## Klimaatcluster Leuven") < report.index("## Klimaatcluster Pajottenland")
-    assert "voor 2 clusters" in report
+    reports = [name for name in files if name.startswith("jaarverslag-")]
+    assert reports == [
+        "jaarverslag-klimaatcluster-leuven.md",
+        "jaarverslag-klimaatcluster-leuven.docx",
+        "jaarverslag-klimaatcluster-pajottenland.md",
+        "jaarverslag-klimaatcluster-pajottenland.docx",
+    ]
+    report = files["jaarverslag-klimaatcluster-leuven.md"].content.decode("utf-8")
     assert "| Herent | 1 | 0 | 1 | 0 |" in report
     assert "| Kortenberg | 0 | 0 | 0 | 0 |" not in report  # no agreements there: no row
 
@@ -202,8 +217,8 @@ async def test_export_of_an_empty_cluster_sends_only_the_report(world: World) ->
     reply = await empty.facilitator.says("/export")
     assert "0 afspraken en besluiten, 0 acties, 0 vergaderingen" in reply.text
     assert "afspraken.csv, acties.csv, vergaderingen.ics" in reply.text
-    [report] = reply.documents
-    assert report.filename == "jaarverslag.md"
+    report, _ = reply.documents
+    assert report.filename == "jaarverslag-klimaatcluster-zennevallei.md"
     text = report.content.decode("utf-8")
     assert "Geen gemeenten geregistreerd." in text
     assert "Nog geen vergaderingen gehouden." in text
@@ -222,7 +237,12 @@ async def test_export_is_for_coordinators_and_the_facilitator(world: World) -> N
     await coordinator.says("/gemeente Pajottegem")
     await pajot.facilitator.says("/coordinator @jan_pajottegem")
     allowed = await coordinator.says("/export")
-    assert [d.filename for d in allowed.documents] == ["jaarverslag.md"]
+    assert [d.filename for d in allowed.documents] == [
+        "jaarverslag-klimaatcluster-pajottenland.md",
+        "jaarverslag-klimaatcluster-pajottenland.docx",
+        "samenvatting-klimaatcluster-pajottenland-bever.docx",
+        "samenvatting-klimaatcluster-pajottenland-pajottegem.docx",
+    ]
 
 
 async def test_export_goes_to_the_topic_it_was_asked_in(world: World) -> None:

@@ -70,7 +70,7 @@ async def test_planning_a_meeting_sends_the_invitation(world: World) -> None:
             for row in (await session.exec(select(Nudge))).all()
             if row.status == NudgeStatus.PENDING and row.subject_type == "meeting"
         }
-    assert kinds == {"meeting_day_before", "meeting_hour_before"}
+    assert kinds == {"meeting_day_before", "meeting_hour_before", "meeting_after"}
 
     # Without #gemeente the rotation proposes one: Herent hosts already, Bertem never did.
     second = await an.says("/vergadering vr 26/3 10u")

@@ -30,9 +30,11 @@ def local(month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
 
 
 def nudges(sent: list[Timed], chat: Chat) -> list[Timed]:
-    """What the bot said in the group by itself, the weekly digest left out."""
+    """What the bot said in the group by itself, the weekly digest (and its prompt) left out."""
     return [
-        item for item in sent if item.message.chat_id == chat.id and not item.text.startswith("📋")
+        item
+        for item in sent
+        if item.message.chat_id == chat.id and not item.text.startswith(("📋", "💤"))
     ]
 
 
