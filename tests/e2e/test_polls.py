@@ -405,12 +405,13 @@ async def test_the_deadline_passes_while_the_bot_is_down(world: World) -> None:
     assert (await world.sweep()).messages == []
     world.clock.set(dt.datetime(2027, 3, 8, 8, 30))  # before the Monday digest
 
-    # The first sweep after the start finds the `poll_deadline` row that fell due meanwhile.
-    swept = await world.sweep()
+    # The first sweep on Monday finds the `poll_deadline` row that fell due meanwhile (and the
+    # weekly digest missed since the clock jumped, which is not what this test is about).
+    swept = [m for m in (await world.sweep()).messages if not m.text.startswith("📋")]
     assert [m.chat_id for m in swept] == [c.group.id, c.group.id]
     assert (await world.sweep()).messages == [], "closed once, not again"
 
-    announced = swept.messages
+    announced = swept
     # Tie on ✅ (1 each); option 2 has more ✅ + ❔.
     assert "donderdag 11 maart 2027 10:00" in announced[0].text
     assert "Bertem" in announced[0].text
