@@ -194,7 +194,10 @@ def test_a_phone_sized_window_needs_no_horizontal_scrolling(page: Page) -> None:
     chat = ChatPage(page).as_("an").open("Klimaatcluster Demo")
     expect(page.locator("#side")).to_be_hidden()
     poll = chat.bot_message("Datumprikker 1")
-    poll.scroll_into_view_if_needed()
+    expect(poll).to_be_visible()
+    # Scrolled by script: the message may be redrawn by an edit meanwhile, which a
+    # stability-waiting scroll would take for movement.
+    poll.evaluate("element => element.scrollIntoView({block: 'center'})")
     fits()
     chat.press("✅", on=poll, row=2)
     expect(poll).to_contain_text("An Peeters")
