@@ -19,12 +19,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
-from telegram import Update
 
-from bot.app import build_application
 from bot.config import Settings
 from bot.sandbox import demo
 from bot.sandbox.emulator import TOKEN, FakeTelegram, SentMessage, html_tree
+from bot.sandbox.runner import start_polling_app
 from handlers.runtime import App
 from models.migrate import upgrade_async
 from models.nudges import Nudge, NudgeStatus
@@ -176,24 +175,7 @@ class Sandbox:
 
     async def _start_bot(self, settings: Settings) -> None:
         """The same steps as `run_polling`, so the sandbox can stop and start it again."""
-        app = build_application(settings, clock=self.clock)
-        original = app.process_update
-
-        async def tracked(update: object) -> None:
-            try:
-                await original(update)
-            finally:
-                if isinstance(update, Update):
-                    self._done.setdefault(update.update_id, asyncio.Event()).set()
-
-        app.process_update = tracked  # type: ignore[method-assign]
-        await app.initialize()
-        if app.post_init:
-            await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=10)
-        await app.start()
-        self.app = app
+        self.app = await start_polling_app(settings, clock=self.clock, done=self._done, timeout=10)
 
     async def _stop_bot(self) -> None:
         app, self.app = self.app, None

@@ -24,13 +24,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
-from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application
 from bot.config import Settings
 from bot.sandbox.emulator import FakeTelegram, SentMessage
-from bot.serve import ALLOWED_UPDATES
+from bot.sandbox.runner import start_polling_app
 from models.nudges import Nudge, NudgeStatus
 from scheduler import jobs
 
@@ -432,24 +430,9 @@ class World:
 
     async def start(self) -> None:
         """Build and start the real Application, in the same steps as `run_polling`."""
-        app = build_application(self.settings, clock=self.clock)
-        original = app.process_update
-
-        async def tracked(update: object) -> None:
-            try:
-                await original(update)
-            finally:
-                if isinstance(update, Update):
-                    self._done.setdefault(update.update_id, asyncio.Event()).set()
-
-        app.process_update = tracked  # type: ignore[method-assign]
-        await app.initialize()
-        if app.post_init:
-            await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=2, allowed_updates=ALLOWED_UPDATES)
-        await app.start()
-        self.app = app
+        self.app = await start_polling_app(
+            self.settings, clock=self.clock, done=self._done, timeout=2
+        )
 
     async def stop(self) -> None:
         """Stop the bot as a process would on shutdown; the database and the fake stay."""
