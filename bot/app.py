@@ -43,6 +43,11 @@ log = logging.getLogger(__name__)
 
 ENGINE_KEY = "engine"
 
+# A group may have this many messages sent at once; the rest of its per-minute allowance is
+# spread evenly. Telegram itself allows the whole minute's worth at once, but then one busy or
+# hostile group fills the bot's overall budget with its burst and every other chat waits.
+GROUP_BURST = 4
+
 
 def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
     """Wire settings, database, handlers and jobs into a ready-to-run Application."""
@@ -62,8 +67,10 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
             AIORateLimiter(
                 overall_max_rate=settings.messages_per_second,
                 overall_time_period=1,
-                group_max_rate=settings.group_messages_per_minute,
-                group_time_period=60,
+                group_max_rate=min(GROUP_BURST, settings.group_messages_per_minute),
+                group_time_period=60
+                * min(GROUP_BURST, settings.group_messages_per_minute)
+                / settings.group_messages_per_minute,
                 max_retries=3,
             )
         )

@@ -18,7 +18,9 @@ import asyncio
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterator
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -534,3 +536,33 @@ class World:
         moments = [max(row.due_at, row.claimed_until or row.due_at) for row in rows]
         later = [m for m in moments if m > now]
         return min(later) if later else None
+
+
+async def wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
+    """Wait in real time for something the running bot does on its own."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def no_writer_holds_the_database(world: World) -> bool:
+    """True when no transaction is open: another connection can take the write lock at once."""
+    async with world.session() as session:
+        connection = await session.connection()
+        if connection.dialect.name == "postgresql":
+            busy = await connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+            )
+            return int(busy.scalar_one()) == 0
+    url = world.settings.database_url.removeprefix("sqlite:///")
+    probe = sqlite3.connect(url, timeout=0.05, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        probe.close()

@@ -4,63 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import sqlite3
-import time
-from dataclasses import replace
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import col, select
 
-from bot.config import Settings
 from models.agreements import Agreement
 from models.meetings import Meeting, MeetingPoll, PollStatus
 from models.nudges import Nudge, NudgeStatus
-from tests.e2e.harness import Chat, World
-
-BURST = 60
-
-
-@pytest.fixture(name="settings")
-def limited_settings(settings: Settings) -> Settings:
-    # Telegram's real per-group limit, so replies in a busy group wait for their turn.
-    return replace(settings, group_messages_per_minute=20)
-
-
-def replies_in(world: World, chat: Chat) -> int:
-    return sum(1 for m in world.fake.sent if m.chat_id == chat.id)
-
-
-async def wait_for(predicate: object, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.02)
-
-
-@pytest.mark.parametrize("registered", [True, False], ids=["cluster", "unregistered-group"])
-async def test_a_burst_in_one_group_does_not_delay_another_cluster(
-    world: World, registered: bool
-) -> None:
-    other = world.group("Klimaatcluster Pajottenland")
-    await other.facilitator.says("/start")
-    busy = world.group("Een drukke groep")
-    if registered:
-        await busy.facilitator.says("/start")
-    spammer = busy.person("Spammer")
-    before_busy = replies_in(world, busy)
-    for _ in range(BURST):
-        world.fake.push_update({"message": busy.message(spammer, "/hulp")})
-    await wait_for(lambda: replies_in(world, busy) > before_busy)
-    before_other = replies_in(world, other)
-    started = time.monotonic()
-    world.fake.push_update({"message": other.message(other.facilitator, "/hulp")})
-    await wait_for(lambda: replies_in(world, other) > before_other)
-    assert time.monotonic() - started < 5
-    # Meanwhile the burst is still far from answered: the group's limit holds it, not others.
-    assert replies_in(world, busy) - before_busy < BURST // 2
-    await world.stop_now()
+from tests.e2e.harness import World, no_writer_holds_the_database, wait_for
 
 
 async def test_an_agreement_whose_reply_fails_is_confirmed_once_later_and_keeps_its_number(
@@ -178,28 +130,6 @@ async def test_any_text_gives_deliverable_replies_listings_and_nudges(
     await world.run_until(world.clock.local() + dt.timedelta(days=3))
     assert world.fake.take_rejections() == []
     assert not any("ging iets mis" in m.text for m in group.messages)
-
-
-async def no_writer_holds_the_database(world: World) -> bool:
-    """True when no transaction is open: another connection can take the write lock at once."""
-    async with world.session() as session:
-        connection = await session.connection()
-        if connection.dialect.name == "postgresql":
-            busy = await connection.exec_driver_sql(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
-            )
-            return int(busy.scalar_one()) == 0
-    url = world.settings.database_url.removeprefix("sqlite:///")
-    probe = sqlite3.connect(url, timeout=0.05, isolation_level=None)
-    try:
-        probe.execute("BEGIN IMMEDIATE")
-        probe.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        probe.close()
 
 
 async def test_no_transaction_is_open_while_a_reply_waits_for_telegram(world: World) -> None:
