@@ -318,6 +318,10 @@ class FakeTelegram:
             Fault(status, description, parameters, delay, drop) for _ in range(times)
         )
 
+    def slow_next(self, method: str, delay: float, *, times: int = 1) -> None:
+        """The next calls of `method` succeed, after `delay` seconds."""
+        self.fail_next(method, 200, "", times=times, delay=delay)
+
     def drop_next(self, method: str, *, times: int = 1) -> None:
         """The next calls of `method` lose their connection: the client sees a network error."""
         self.fail_next(method, 0, "connection dropped", times=times, drop=True)
@@ -373,7 +377,8 @@ class FakeTelegram:
                 assert request.transport is not None
                 request.transport.close()
                 raise ConnectionResetError("dropped by the fake")
-            return self._error(ApiError(fault.status, fault.description, fault.parameters))
+            if fault.status != 200:  # a slow success goes on below
+                return self._error(ApiError(fault.status, fault.description, fault.parameters))
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             self.unknown_methods.append(method)

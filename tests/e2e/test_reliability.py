@@ -142,3 +142,17 @@ async def test_no_transaction_is_open_while_a_reply_waits_for_telegram(world: Wo
     await asyncio.sleep(0.3)  # the bot is now waiting for Telegram's answer
     assert await no_writer_holds_the_database(world)
     await pending
+
+
+async def test_asking_telegram_about_an_admin_holds_no_transaction(world: World) -> None:
+    group = world.group("Klimaatcluster Leuven")
+    fien = group.facilitator
+    await fien.says("/start")
+    await fien.says("/afspraak Offertes opvragen tegen vrijdag")
+    schepen = group.person("Sofie", admin=True)  # a Telegram admin, never made coordinator
+    world.fake.slow_next("getChatMember", 1.5)
+    pending = asyncio.ensure_future(schepen.says("/klaar 1"))
+    await wait_for(lambda: any(m == "getChatMember" for m, _ in world.fake.calls[-1:]), 5)
+    await asyncio.sleep(0.3)  # the bot is now waiting for Telegram's answer
+    assert await no_writer_holds_the_database(world)
+    assert "Afspraak 1 is klaar" in (await pending).text
