@@ -28,6 +28,7 @@ from models import clusters as cluster_model
 from models import reports
 from models.agreements import Scope, is_overdue, list_agreements
 from models.clusters import Cluster, Member, coordinators_of, municipalities_of
+from models.db import end_read_transaction
 from models.errors import DomainError, NotAllowed
 from models.lessons import lessons_of
 from models.meetings import Meeting, upcoming_meetings
@@ -249,6 +250,8 @@ async def readiness(
 ) -> list[Html]:
     """Is the cluster ready to go on alone? One line per point, each ✅, ⚠️ or ❌."""
     lang = cluster.language
+    await end_read_transaction(session)
+    admin_line = await _admin_line(bot, cluster, facilitator_ids)  # before the queries that follow
     lines: list[Html] = []
     coordinators = await coordinators_of(session, cluster=cluster)
     places = await municipalities_of(session, cluster=cluster)
@@ -268,7 +271,7 @@ async def readiness(
     else:
         lines.append(t(lang, "readiness.coordinators_none"))
 
-    lines.append(await _admin_line(bot, cluster, facilitator_ids))
+    lines.append(admin_line)
 
     meetings = await upcoming_meetings(session, cluster=cluster, now=now, limit=1)
     lines.append(_rhythm_line(cluster, meetings))

@@ -42,7 +42,7 @@ from models.clusters import (
     coordinates_any,
     get_cluster,
 )
-from models.db import forget_writes, wrote
+from models.db import end_read_transaction, forget_writes, wrote
 from models.errors import DomainError, NotAllowed
 from models.nudges import Claim, add_outbox, mark_failed, mark_sent, mark_undeliverable
 
@@ -138,20 +138,12 @@ class Turn:
             return True
         if needed == Role.COORDINATOR and self.cluster and self.user and not self._admin_checked:
             self._admin_checked = True
-            await self._close_read_transaction()
+            await end_read_transaction(self.session)
             member = await self.context.bot.get_chat_member(self.chat_id, self.user.id)
             if member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER):
                 self.role = Role.COORDINATOR
                 return True
         return False
-
-    async def _close_read_transaction(self) -> None:
-        """Telegram may keep the bot waiting (the group's limit applies to getChatMember too), so
-        a turn that has only read ends its transaction first; one that changed something keeps
-        it, to commit the change whole."""
-        session = self.session
-        if not (wrote(session) or session.new or session.dirty or session.deleted):
-            await session.commit()
 
     async def require(self, needed: Role) -> None:
         if not await self.has_role(needed):

@@ -127,6 +127,14 @@ def forget_writes(session: AsyncSession) -> None:
     session.sync_session.info["wrote"] = False
 
 
+async def end_read_transaction(session: AsyncSession) -> None:
+    """End the transaction of a session that has only read, before waiting on something slow
+    (Telegram, whose calls wait for the group's limit); one that changed something keeps it, to
+    commit the change whole."""
+    if not (wrote(session) or session.new or session.dirty or session.deleted):
+        await session.commit()
+
+
 def session_maker(engine: AsyncEngine) -> SessionMaker:
     return async_sessionmaker(
         engine, class_=AsyncSession, sync_session_class=_TrackedSession, expire_on_commit=False
