@@ -53,6 +53,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
     """Wire settings, database, handlers and jobs into a ready-to-run Application."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required")
+    processor = PerChatUpdateProcessor()
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -77,7 +78,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .get_updates_read_timeout(40)
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(processor)
     )
     if settings.api_base_url:
         # PTB semantics: the token is appended to the base URL (`https://host/bot` + token).
@@ -94,6 +95,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
         timezone=settings.timezone,
         default_language=settings.default_language,
         project_price_eur=settings.project_price_eur,
+        chat_order=processor,
     )
     app.bot_data[RUNTIME_KEY] = runtime
     # Order matters only within a group; each capability registers its own handlers.

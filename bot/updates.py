@@ -8,7 +8,8 @@ updates is kept, so "/afspraak" and the "/klaar" typed after it are handled in t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Update
@@ -39,12 +40,18 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._users: dict[object, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = chat_key(update)
+        async with self.in_order(chat_key(update)):
+            await coroutine
+
+    @asynccontextmanager
+    async def in_order(self, key: object) -> AsyncIterator[None]:
+        """Take the chat's turn: work outside updates (a poll's refresh) that must not
+        interleave with the chat's own updates waits here as an update would."""
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._users[key] = self._users.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                yield
         finally:
             self._users[key] -= 1
             if not self._users[key]:

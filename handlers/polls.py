@@ -221,16 +221,16 @@ async def _edit(
 # --- coalesced refresh ------------------------------------------------------------------------
 
 
-def schedule_refresh(application: App, poll_id: int) -> None:
+def schedule_refresh(application: App, poll_id: int, chat_id: int) -> None:
     """Rebuild the poll message in about a second, once for however many presses come in."""
     job_queue = application.job_queue
     if job_queue is None:
-        application.create_task(_refresh(application.bot, application.bot_data, poll_id))
+        application.create_task(_refresh(application.bot, application.bot_data, poll_id, chat_id))
         return
     name = f"poll-refresh:{poll_id}"
     if job_queue.get_jobs_by_name(name):
         return
-    job_queue.run_once(_refresh_job, when=EDIT_DELAY_SECONDS, data=poll_id, name=name)
+    job_queue.run_once(_refresh_job, when=EDIT_DELAY_SECONDS, data=(poll_id, chat_id), name=name)
 
 
 def refresh_pending(application: App, poll_id: int) -> bool:
@@ -240,10 +240,19 @@ def refresh_pending(application: App, poll_id: int) -> bool:
 
 async def _refresh_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     assert context.job is not None
-    await _refresh(context.bot, context.bot_data, int(context.job.data))  # type: ignore[call-overload]
+    data = context.job.data
+    assert isinstance(data, tuple)
+    await _refresh(context.bot, context.bot_data, int(data[0]), int(data[1]))
 
 
-async def _refresh(bot: Bot, bot_data: dict[Any, Any], poll_id: int) -> None:
+async def _refresh(bot: Bot, bot_data: dict[Any, Any], poll_id: int, chat_id: int) -> None:
+    """Between the chat's updates: a `/sluit` either comes after the edit or is seen closed."""
+    runtime = runtime_of(bot_data)
+    async with runtime.in_chat_order(chat_id):
+        await _refresh_now(bot, bot_data, poll_id)
+
+
+async def _refresh_now(bot: Bot, bot_data: dict[Any, Any], poll_id: int) -> None:
     rendered: dict[int, str] = bot_data.setdefault(_RENDERED_KEY, {})
     async with runtime_of(bot_data).sessions() as session:
         poll = await session.get(MeetingPoll, poll_id)
@@ -477,11 +486,11 @@ async def press(turn: Turn) -> None:
     turn.answer(callback_text(turn.t(key, mark=MARKS[answer], when=when)))
     if changed:
         assert poll.id is not None
-        poll_id = poll.id
+        poll_id, chat_id = poll.id, turn.chat_id
         application = turn.context.application
 
         async def refresh() -> None:
-            schedule_refresh(application, poll_id)
+            schedule_refresh(application, poll_id, chat_id)
 
         turn.later(refresh)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from telegram.ext import Application
@@ -17,6 +18,12 @@ RUNTIME_KEY = "runtime"
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
+class ChatOrder(Protocol):
+    """The order in which one chat's updates are handled (bot/updates.py keeps it)."""
+
+    def in_order(self, key: object) -> AbstractAsyncContextManager[None]: ...
+
+
 @dataclass
 class Runtime:
     sessions: SessionMaker
@@ -25,6 +32,11 @@ class Runtime:
     timezone: str
     default_language: str
     project_price_eur: str
+    chat_order: ChatOrder | None = None
+
+    def in_chat_order(self, chat_id: int) -> AbstractAsyncContextManager[None]:
+        """Run between the chat's updates, never during one."""
+        return self.chat_order.in_order(chat_id) if self.chat_order else nullcontext()
 
     @property
     def tz(self) -> ZoneInfo:

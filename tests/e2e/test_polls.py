@@ -20,7 +20,7 @@ from handlers.polls import close_poll_at_deadline, refresh_pending
 from models.clusters import Cluster
 from models.meetings import Meeting, MeetingPoll, PollStatus, PollVote
 from models.nudges import Nudge, NudgeStatus
-from tests.e2e.harness import BRUSSELS, Chat, Person, Replies, World
+from tests.e2e.harness import BRUSSELS, Chat, Person, Replies, World, wait_for
 
 MARKS = ("✅", "❔", "❌")
 POLL = "/datumprikker di 9/3 14u; do 11/3 10u; ma 15/3 13u30 | tegen vr 5/3 12u"
@@ -202,6 +202,22 @@ async def test_three_municipalities_vote_and_the_coordinator_closes(
     listed = await c.an.says("/vergaderingen")
     assert "donderdag 11 maart 2027 10:00" in listed.text
     assert "Bertem" in listed.text and "nog geen agendapunten" in listed.text
+
+
+async def test_a_refresh_under_way_never_reopens_a_poll_just_closed(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(handlers.polls, "EDIT_DELAY_SECONDS", 0.0)
+    c = await cluster_of_three(world)
+    poll = (await c.bram.says(POLL)).last
+    world.fake.slow_next("editMessageText", 1.0)  # the refresh's edit is on its way, slowly
+    await c.an.presses("✅", on=poll, row=1)
+    await wait_for(lambda: any(method == "editMessageText" for method, _ in world.fake.calls))
+    closed = await c.fien.says("/sluit")  # meanwhile: the close waits for that edit to land
+    assert "dinsdag 9 maart 2027 14:00" in closed.text
+    await asyncio.sleep(1.2)  # longer than that edit took
+    assert poll.buttons == []
+    assert "gesloten" in poll.text
 
 
 async def test_pressing_a_closed_poll_changes_nothing(world: World) -> None:

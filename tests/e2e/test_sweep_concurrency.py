@@ -65,6 +65,9 @@ async def test_two_processes_deliver_each_of_500_due_nudges_exactly_once(
     try:
         first, second = (session_maker(engine) for engine in engines)
         await seed(first)
+        for engine in engines:  # both connected before either starts, as two running processes
+            async with engine.connect():
+                pass
         delivered: list[tuple[str, str]] = []
 
         def deliverer(process: str) -> Deliver:
@@ -75,7 +78,7 @@ async def test_two_processes_deliver_each_of_500_due_nudges_exactly_once(
 
                 async def send() -> None:
                     delivered.append((process, key))
-                    await asyncio.sleep(0)  # a send is I/O: the other process runs meanwhile
+                    await asyncio.sleep(0.002)  # a send is I/O: the other process runs meanwhile
 
                 return Outbound(send=send)
 
