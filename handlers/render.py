@@ -108,6 +108,10 @@ _ATOM = re.compile(r"<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|\n| |[^<&\n ]+|
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][\w-]*)")
 
 
+_Tags = tuple[tuple[str, str], ...]  # (name, opening tag) of each tag open at a point
+_Break = tuple[int, _Tags, int]  # where a part may end: atoms before it, tags open, visible size
+
+
 def utf16_len(text: str) -> int:
     """Telegram counts message length in UTF-16 code units (an emoji may count two)."""
     return len(text.encode("utf-16-le")) // 2
@@ -145,12 +149,12 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
                 sizes.append(measure(piece))
     chunks: list[str] = []
     stack: list[tuple[str, str]] = []  # (name, opening tag) of the tags open here
-    opened: tuple[tuple[str, str], ...] = ()  # the same, frozen: taken at each break
+    opened: _Tags = ()  # the same, frozen: taken at each break
     prefix = ""  # the tags re-opened at the start of the current part
     current: list[str] = []
     visible = 0
-    line_break: tuple[int, tuple[tuple[str, str], ...], int] | None = None
-    space_break: tuple[int, tuple[tuple[str, str], ...], int] | None = None
+    line_break: _Break | None = None
+    space_break: _Break | None = None
     for atom, size in zip(atoms, sizes, strict=True):
         if size < 0:
             _track(stack, atom)
@@ -205,11 +209,7 @@ def _track(stack: list[tuple[str, str]], tag: str) -> None:
         stack.append((name, tag))
 
 
-def _best(
-    line_break: tuple[int, list[tuple[str, str]], int] | None,
-    space_break: tuple[int, list[tuple[str, str]], int] | None,
-    limit: int,
-) -> tuple[int, list[tuple[str, str]], int] | None:
+def _best(line_break: _Break | None, space_break: _Break | None, limit: int) -> _Break | None:
     """A line end in the second half of the part, else a space in its last quarter."""
     if line_break is not None and line_break[2] >= limit // 2:
         return line_break

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sqlalchemy import func, or_
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -97,7 +98,7 @@ async def cluster_summaries(
     counts: dict[int, tuple[int, int, dt.datetime | None, int]] = {}
     for today, group in by_today.items():
         rows = await session.exec(
-            select(
+            core_select(  # type: ignore[call-overload]
                 col(Cluster.id),
                 _open_tasks().scalar_subquery(),
                 _open_tasks().where(col(Agreement.due_date) < today).scalar_subquery(),
