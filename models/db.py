@@ -122,16 +122,17 @@ def _executed(state: ORMExecuteState) -> None:
 
 # --- inserts that wait for the next statement ---------------------------------------------------
 # A turn's nudge rows and its outbox row go to the same table in the same transaction: kept
-# back, they travel in the outbox row's INSERT instead of one of their own. Whatever the
-# session runs next (a query, a flush, the commit) sends them first, so the transaction never
-# reads around them.
+# back, they travel in the outbox row's INSERT instead of one of their own. Whatever statement
+# the session runs next sends them first, and the commit at the latest, so the transaction
+# never reads around them. (A flush may run before them: nothing refers to rows kept back.)
 
 _DEFERRED = "deferred_inserts"
 Rows = list[dict[str, Any]]
 
 
 async def defer_insert(session: AsyncSession, entity: Any, rows: Rows) -> None:
-    """Insert `rows` into `entity`'s table with the session's next statement."""
+    """Insert `rows` into `entity`'s table before the session's next statement, or with it
+    when that statement takes them (`take_deferred`)."""
     if not rows:
         return
     sync = session.sync_session
