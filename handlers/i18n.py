@@ -101,7 +101,7 @@ def escape(value: Any) -> str:
 
 def _lookup(lang: str, key: str) -> Text:
     text = _compiled(lang).texts.get(key)
-    if text is None or text == "" or text == ("",) * len(text):
+    if not text or (isinstance(text, tuple) and not any(text)):  # missing or not translated
         text = _compiled(DEFAULT_LANGUAGE).texts[key]
     return text
 

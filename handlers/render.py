@@ -108,6 +108,10 @@ _ATOM = re.compile(r"<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|\n| |[^<&\n ]+|
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][\w-]*)")
 
 
+_Tags = tuple[tuple[str, str], ...]  # (name, opening tag) of each tag open at a point
+_Break = tuple[int, _Tags, int]  # where a part may end: atoms before it, tags open, visible size
+
+
 def utf16_len(text: str) -> int:
     """Telegram counts message length in UTF-16 code units (an emoji may count two)."""
     return len(text.encode("utf-16-le")) // 2
@@ -120,30 +124,45 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     one is near, else at a space, and never inside a tag or an entity; tags open at a cut are
     closed at the end of one part and opened again at the start of the next.
     """
-    if utf16_len(text) <= limit:
+    total = utf16_len(text)
+    if total <= limit:
         return [text]
+    # Without characters beyond the BMP every character counts one: no encoding per atom.
+    measure = utf16_len if total != len(text) else len
     atoms: list[str] = []
+    sizes: list[int] = []  # what each atom counts for; a tag counts nothing (-1 marks one)
+    quarter, step = limit // 4, limit // 8
     for atom in _ATOM.findall(text):
-        if atom[0] in "<&\n " or utf16_len(atom) <= limit // 4:
+        first = atom[0]
+        if first in "<&" and len(atom) > 1:
             atoms.append(atom)
+            sizes.append(-1 if first == "<" else 1)
+            continue
+        size = measure(atom)
+        if first in "<&\n " or size <= quarter:
+            atoms.append(atom)
+            sizes.append(size)
         else:  # a word longer than a part could hold: cut it into pieces
-            step = limit // 8
-            atoms.extend(atom[i : i + step] for i in range(0, len(atom), step))
+            for index in range(0, len(atom), step):
+                piece = atom[index : index + step]
+                atoms.append(piece)
+                sizes.append(measure(piece))
     chunks: list[str] = []
     stack: list[tuple[str, str]] = []  # (name, opening tag) of the tags open here
+    opened: _Tags = ()  # the same, frozen: taken at each break
     prefix = ""  # the tags re-opened at the start of the current part
     current: list[str] = []
     visible = 0
-    line_break: tuple[int, list[tuple[str, str]], int] | None = None
-    space_break: tuple[int, list[tuple[str, str]], int] | None = None
-    for atom in atoms:
-        if atom.startswith("<") and len(atom) > 1:
+    line_break: _Break | None = None
+    space_break: _Break | None = None
+    for atom, size in zip(atoms, sizes, strict=True):
+        if size < 0:
             _track(stack, atom)
+            opened = tuple(stack)
             current.append(atom)
             continue
-        size = 1 if atom.startswith("&") and len(atom) > 1 else utf16_len(atom)
         while current and visible + size > limit:
-            cut = _best(line_break, space_break, limit) or (len(current), list(stack), visible)
+            cut = _best(line_break, space_break, limit) or (len(current), opened, visible)
             at, open_then, _ = cut
             head = "".join(_trim_end(current[:at]))
             closing = "".join(f"</{name}>" for name, _ in reversed(open_then))
@@ -157,9 +176,9 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
         current.append(atom)
         visible += size
         if atom == "\n":
-            line_break = (len(current), list(stack), visible)
+            line_break = (len(current), opened, visible)
         elif atom == " ":
-            space_break = (len(current), list(stack), visible)
+            space_break = (len(current), opened, visible)
     rest = "".join(current)
     if rest.strip() and _visible_text(rest).strip():
         chunks.append(prefix + rest)
@@ -190,11 +209,7 @@ def _track(stack: list[tuple[str, str]], tag: str) -> None:
         stack.append((name, tag))
 
 
-def _best(
-    line_break: tuple[int, list[tuple[str, str]], int] | None,
-    space_break: tuple[int, list[tuple[str, str]], int] | None,
-    limit: int,
-) -> tuple[int, list[tuple[str, str]], int] | None:
+def _best(line_break: _Break | None, space_break: _Break | None, limit: int) -> _Break | None:
     """A line end in the second half of the part, else a space in its last quarter."""
     if line_break is not None and line_break[2] >= limit // 2:
         return line_break

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 from sqlmodel import Session as SQLModelSession
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -114,8 +114,63 @@ def _flushed(session: Session, _context: UOWTransaction) -> None:
 
 @event.listens_for(_TrackedSession, "do_orm_execute")
 def _executed(state: ORMExecuteState) -> None:
+    if _DEFERRED in state.session.info:
+        _insert_deferred(state.session)
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info["wrote"] = True
+
+
+# --- inserts that wait for the next statement ---------------------------------------------------
+# A turn's nudge rows and its outbox row go to the same table in the same transaction: kept
+# back, they travel in the outbox row's INSERT instead of one of their own. Whatever statement
+# the session runs next sends them first, and the commit at the latest, so the transaction
+# never reads around them. (A flush may run before them: nothing refers to rows kept back.)
+
+_DEFERRED = "deferred_inserts"
+Rows = list[dict[str, Any]]
+
+
+async def defer_insert(session: AsyncSession, entity: Any, rows: Rows) -> None:
+    """Insert `rows` into `entity`'s table before the session's next statement, or with it
+    when that statement takes them (`take_deferred`)."""
+    if not rows:
+        return
+    sync = session.sync_session
+    if not isinstance(sync, _TrackedSession):
+        await session.exec(insert(entity), params=rows)
+        return
+    if not sync.in_transaction():
+        sync.begin()  # so that a rollback, which ends it, drops the rows too
+    sync.info.setdefault(_DEFERRED, []).append((entity, rows))
+    sync.info["wrote"] = True
+
+
+def take_deferred(session: AsyncSession, entity: Any) -> Rows:
+    """The rows kept back for `entity`, for the caller to insert along with its own."""
+    pending: list[tuple[Any, Rows]] = session.sync_session.info.get(_DEFERRED, [])
+    taken = [row for kept, rows in pending if kept is entity for row in rows]
+    rest = [(kept, rows) for kept, rows in pending if kept is not entity]
+    if rest:
+        session.sync_session.info[_DEFERRED] = rest
+    else:
+        session.sync_session.info.pop(_DEFERRED, None)
+    return taken
+
+
+def _insert_deferred(session: Session) -> None:
+    for entity, rows in session.info.pop(_DEFERRED, ()):
+        session.execute(insert(entity), rows)
+
+
+@event.listens_for(_TrackedSession, "before_commit")
+def _before_commit(session: Session) -> None:
+    _insert_deferred(session)
+
+
+@event.listens_for(_TrackedSession, "after_transaction_end")
+def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # rolled back or closed: what was kept back goes with it
+        session.info.pop(_DEFERRED, None)
 
 
 def wrote(session: AsyncSession) -> bool:

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import record
 from models.clusters import Cluster, Member
+from models.db import defer_insert, take_deferred
 from models.errors import DomainError
 from models.types import UTCDateTime
 
@@ -79,7 +80,8 @@ async def sync_planned(
     sent rows are never touched, so a dedupe key is delivered at most once. `kinds` limits the
     sync to some kinds. A subject created in this transaction (`new`) has no rows to look up,
     and a caller that has `loaded` them already (every pending one among them) passes them on.
-    The new rows go in with one INSERT, whatever their number.
+    The new rows go in with one INSERT, whatever their number, and a turn's with its outbox row
+    (`add_outbox`).
     """
     existing: dict[str, Nudge] = {}
     if loaded is not None:
@@ -125,8 +127,7 @@ async def sync_planned(
             found.thread_id = thread_id
             session.add(found)
     await session.flush()
-    if fresh:
-        await session.exec(insert(Nudge), params=fresh)
+    await defer_insert(session, Nudge, fresh)
 
 
 async def cancel_pending(
@@ -161,21 +162,30 @@ async def add_outbox(
     The row is born claimed by the caller (who sends right after the commit); should that
     sending fail or the process die, the sweep sends it once the claim runs out.
     """
-    nudge = Nudge(
-        cluster_id=cluster_id,
-        kind=MESSAGE,
-        subject_type="chat",
-        subject_id=0,
-        dedupe_key=f"{MESSAGE}:{key}"[:200],
-        due_at=now,
-        attempts=1,
-        claimed_until=now + (lease or CLAIM_LEASE),
-        payload={"messages": messages, "sent": 0},
+    dedupe_key = f"{MESSAGE}:{key}"[:200]
+    outbox = {
+        "cluster_id": cluster_id,
+        "kind": MESSAGE,
+        "subject_type": "chat",
+        "subject_id": 0,
+        "dedupe_key": dedupe_key,
+        "due_at": now,
+        "status": NudgeStatus.PENDING,
+        "attempts": 1,
+        "thread_id": None,
+        "claimed_until": now + (lease or CLAIM_LEASE),
+        "payload": {"messages": messages, "sent": 0},
+    }
+    # The nudge rows the turn planned share the statement: one INSERT of the table for all (the
+    # ORM's would split the rows by which of their columns are empty).
+    kept = take_deferred(session, Nudge)
+    rows = [{**row, "claimed_until": None, "payload": None} for row in kept]
+    table = Nudge.metadata.tables["nudge"]
+    result = await session.exec(
+        insert(table).returning(table.c.id, table.c.dedupe_key), params=[*rows, outbox]
     )
-    session.add(nudge)
-    await session.flush()
-    assert nudge.id is not None
-    return Claim(nudge_id=nudge.id, attempt=1)
+    nudge_id = next(row_id for row_id, row_key in result.all() if row_key == dedupe_key)
+    return Claim(nudge_id=nudge_id, attempt=1)
 
 
 def settled(payload: dict[str, Any] | None) -> dict[str, Any] | None:

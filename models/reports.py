@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import func, or_
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -88,66 +89,61 @@ async def cluster_summaries(
     for cluster_id, name in rows.all():
         names[cluster_id].append(name)
 
-    # Counted by the database, one query per local date (all clusters share one, as a rule).
+    # Counted by the database in one statement per local date (all clusters share one, as a
+    # rule): a column per count, each a subquery on the cluster's own rows.
     by_today: dict[dt.date, list[int]] = defaultdict(list)
     for cluster in clusters:
         if cluster.id is not None:
             by_today[local_today(cluster, now)].append(cluster.id)
-    open_count: Counter[int] = Counter()
-    overdue_count: Counter[int] = Counter()
+    counts: dict[int, tuple[int, int, dt.datetime | None, int]] = {}
     for today, group in by_today.items():
-        counts = await session.exec(
-            select(
-                Agreement.cluster_id,
-                func.count(),
-                func.sum(case((col(Agreement.due_date) < today, 1), else_=0)),
-            )
-            .where(
-                col(Agreement.cluster_id).in_(group),
-                Agreement.status == AgreementStatus.OPEN,
-                Agreement.kind == AgreementKind.TASK,
-            )
-            .group_by(col(Agreement.cluster_id))
+        rows = await session.exec(
+            core_select(  # type: ignore[call-overload]
+                col(Cluster.id),
+                _open_tasks().scalar_subquery(),
+                _open_tasks().where(col(Agreement.due_date) < today).scalar_subquery(),
+                select(func.min(Meeting.starts_at))
+                .where(
+                    Meeting.cluster_id == Cluster.id,
+                    col(Meeting.starts_at) >= now,
+                    col(Meeting.cancelled_at).is_(None),
+                )
+                .scalar_subquery(),
+                select(func.count())
+                .where(MeetingPoll.cluster_id == Cluster.id, MeetingPoll.status == PollStatus.OPEN)
+                .scalar_subquery(),
+            ).where(col(Cluster.id).in_(group))
         )
-        for cluster_id, count, late in counts.all():
-            open_count[cluster_id] = count
-            overdue_count[cluster_id] = int(late or 0)
-
-    next_rows = await session.exec(
-        select(Meeting.cluster_id, func.min(Meeting.starts_at))
-        .where(
-            col(Meeting.cluster_id).in_(ids),
-            col(Meeting.starts_at) >= now,
-            col(Meeting.cancelled_at).is_(None),
-        )
-        .group_by(col(Meeting.cluster_id))
-    )
-    next_meeting = {cluster_id: _aware(at) for cluster_id, at in next_rows.all()}
-
-    poll_rows = await session.exec(
-        select(MeetingPoll.cluster_id, func.count())
-        .where(col(MeetingPoll.cluster_id).in_(ids), MeetingPoll.status == PollStatus.OPEN)
-        .group_by(col(MeetingPoll.cluster_id))
-    )
-    open_polls = dict(poll_rows.all())
+        for cluster_id, open_count, late, next_at, polls in rows.all():
+            counts[cluster_id] = (int(open_count or 0), int(late or 0), _aware(next_at), int(polls))
 
     summaries = []
     for cluster in clusters:
         assert cluster.id is not None
         last = cluster.last_activity_at
+        open_tasks, overdue, next_meeting, polls = counts.get(cluster.id, (0, 0, None, 0))
         summaries.append(
             ClusterSummary(
                 cluster=cluster,
                 municipalities=names[cluster.id],
-                open_agreements=open_count[cluster.id],
-                overdue_agreements=overdue_count[cluster.id],
-                next_meeting_at=next_meeting.get(cluster.id),
-                open_polls=open_polls.get(cluster.id, 0),
+                open_agreements=open_tasks,
+                overdue_agreements=overdue,
+                next_meeting_at=next_meeting,
+                open_polls=polls,
                 days_quiet=None if last is None else max(0, (now - last).days),
             )
         )
     summaries.sort(key=_cockpit_order)
     return summaries
+
+
+def _open_tasks() -> SelectOfScalar[int]:
+    """The open tasks of the cluster of the enclosing query, counted."""
+    return select(func.count()).where(
+        Agreement.cluster_id == Cluster.id,
+        Agreement.status == AgreementStatus.OPEN,
+        Agreement.kind == AgreementKind.TASK,
+    )
 
 
 def _cockpit_order(summary: ClusterSummary) -> tuple[bool, bool, float, str]:

@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
@@ -56,18 +57,7 @@ class Trajectory:
     @property
     def phases(self) -> list[PhaseSpan]:
         """The four phases, each starting the day after the one before ends."""
-        starts = [add_months(self.start, _PHASE_MONTHS[p]) for p in (Phase.PLAN, Phase.PREPARE,
-                  Phase.GUIDE)]  # fmt: skip
-        starts.append(self.end - STOCK_BEFORE_END + dt.timedelta(days=1))
-        # A short trajectory squeezes the months: keep the starts in order and inside the span.
-        total = (self.end - self.start).days + 1
-        if not starts[0] < starts[1] < starts[2] < starts[3] <= self.end:
-            starts = [self.start + dt.timedelta(days=total * k // 4) for k in range(4)]
-        spans = []
-        for index, phase in enumerate(Phase):
-            last = starts[index + 1] - dt.timedelta(days=1) if index < 3 else self.end
-            spans.append(PhaseSpan(phase, index + 1, starts[index], last))
-        return spans
+        return list(_phases(self.start, self.end))
 
     def phase_on(self, day: dt.date) -> PhaseSpan | None:
         """The phase that `day` falls in; None before the start and after the end."""
@@ -84,6 +74,23 @@ class Trajectory:
             for weeks in COUNTDOWN_WEEKS
             if self.end - dt.timedelta(weeks=weeks) >= self.start
         ]
+
+
+@lru_cache(maxsize=4096)
+def _phases(begin: dt.date, end: dt.date) -> tuple[PhaseSpan, ...]:
+    """Worked out once per pair of dates: the cockpit asks it of every cluster on every view."""
+    starts = [add_months(begin, _PHASE_MONTHS[p]) for p in (Phase.PLAN, Phase.PREPARE,
+              Phase.GUIDE)]  # fmt: skip
+    starts.append(end - STOCK_BEFORE_END + dt.timedelta(days=1))
+    # A short trajectory squeezes the months: keep the starts in order and inside the span.
+    total = (end - begin).days + 1
+    if not starts[0] < starts[1] < starts[2] < starts[3] <= end:
+        starts = [begin + dt.timedelta(days=total * k // 4) for k in range(4)]
+    spans = []
+    for index, phase in enumerate(Phase):
+        last = starts[index + 1] - dt.timedelta(days=1) if index < 3 else end
+        spans.append(PhaseSpan(phase, index + 1, starts[index], last))
+    return tuple(spans)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
