@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, bindparam, func, or_
 from sqlalchemy import select as core_select
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -42,10 +43,10 @@ class Change:
     OVERDUE = "overdue"
 
 
-@dataclass(frozen=True, slots=True)
-class Noted:
+class Noted(NamedTuple):
     """An agreement as the digest reads it: the values it shows, not the ORM row."""
 
+    cluster_id: int
     id: int
     number: int
     text: str
@@ -130,32 +131,21 @@ async def news_of(
 
     Many clusters (Monday's digests) cost the same statements as one: each query reads every
     cluster at once from the earliest of their moments, and each cluster then keeps what is
-    news since its own.
+    news since its own. The queries are built once, at import.
     """
     ids = [cluster.id for cluster, _ in clusters if cluster.id is not None]
     if not ids:
         return {}
-    earliest = min(since for _, since in clusters)
-    agreements = await _agreements(session, ids, earliest)
-    actions = await _by_cluster(session, select(Action).where(col(Action.cluster_id).in_(ids)))
-    polls = await _by_cluster(
-        session,
-        select(MeetingPoll).where(
-            col(MeetingPoll.cluster_id).in_(ids), col(MeetingPoll.created_at) >= earliest
-        ),
-    )
-    meetings = await _by_cluster(
-        session,
-        select(Meeting).where(
-            col(Meeting.cluster_id).in_(ids),
-            col(Meeting.cancelled_at).is_(None),
-            or_(col(Meeting.created_at) >= earliest, col(Meeting.starts_at) > now),
-        ),
-    )
-    members = await _by_cluster(session, select(Member).where(col(Member.cluster_id).in_(ids)))
-    places = await _by_cluster(
-        session, select(Municipality).where(col(Municipality.cluster_id).in_(ids))
-    )
+    params = {"ids": ids, "since": min(since for _, since in clusters), "now": now}
+    await session.flush()  # the agreements are read below the ORM, which would not flush
+    agreements: dict[int, list[Noted]] = {}
+    for row in (await (await session.connection()).execute(_AGREEMENTS, params)).all():
+        agreements.setdefault(row[0], []).append(Noted._make(row))
+    actions = await _by_cluster(session, _ACTIONS, params)
+    polls = await _by_cluster(session, _POLLS, params)
+    meetings = await _by_cluster(session, _MEETINGS, params)
+    members = await _by_cluster(session, _MEMBERS, params)
+    places = await _by_cluster(session, _PLACES, params)
     found: dict[int, News] = {}
     for cluster, since in clusters:
         assert cluster.id is not None
@@ -180,15 +170,23 @@ async def news_of(
 _T = TypeVar("_T", Action, MeetingPoll, Meeting, Member, Municipality)
 
 
-async def _by_cluster(session: AsyncSession, query: SelectOfScalar[_T]) -> dict[int, list[_T]]:
+async def _by_cluster(
+    session: AsyncSession, query: SelectOfScalar[_T], params: dict[str, Any]
+) -> dict[int, list[_T]]:
     grouped: dict[int, list[_T]] = {}
-    for row in (await session.exec(query)).all():
+    for row in (await session.exec(query, params=params)).all():
         grouped.setdefault(row.cluster_id, []).append(row)
     return grouped
 
 
-# The columns the digest reads, and when each agreement was last postponed (from its history).
-_COLUMNS = (
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_SINCE: BindParameter[Any] = bindparam("since")
+
+# Open tasks and what was made or closed since `since`, as plain values: nothing here is
+# changed, and a register of a hundred agreements is read every week, so neither ORM rows nor
+# the ORM's reading of them; when each was last postponed comes from its history.
+_AGREEMENTS = core_select(
+    col(Agreement.cluster_id),
     col(Agreement.id),
     col(Agreement.number),
     col(Agreement.text),
@@ -202,42 +200,36 @@ _COLUMNS = (
     col(Agreement.due_time),
     col(Agreement.created_at),
     col(Agreement.closed_at),
-)
-
-
-def _postponed_at() -> Any:
-    return (
-        select(func.max(AuditEvent.at))
-        .where(
-            col(AuditEvent.cluster_id) == col(Agreement.cluster_id),
-            AuditEvent.entity == "agreement",
-            col(AuditEvent.entity_id) == col(Agreement.id),
-            AuditEvent.action == "postponed",
-        )
-        .scalar_subquery()
+    select(func.max(AuditEvent.at))
+    .where(
+        col(AuditEvent.cluster_id) == col(Agreement.cluster_id),
+        AuditEvent.entity == "agreement",
+        col(AuditEvent.entity_id) == col(Agreement.id),
+        AuditEvent.action == "postponed",
     )
-
-
-async def _agreements(
-    session: AsyncSession, ids: list[int], since: dt.datetime
-) -> dict[int, list[Noted]]:
-    """Open tasks and what was made or closed since `since`, as plain values (no ORM rows:
-    nothing here is changed, and a register of a hundred agreements is read every week)."""
-    query = core_select(col(Agreement.cluster_id), *_COLUMNS, _postponed_at()).where(
-        col(Agreement.cluster_id).in_(ids),
-        or_(
-            and_(
-                col(Agreement.status) == AgreementStatus.OPEN,
-                col(Agreement.kind) == AgreementKind.TASK,
-            ),
-            col(Agreement.created_at) >= since,
-            col(Agreement.closed_at) >= since,
+    .scalar_subquery(),
+).where(
+    col(Agreement.cluster_id).in_(_IDS),
+    or_(
+        and_(
+            col(Agreement.status) == AgreementStatus.OPEN,
+            col(Agreement.kind) == AgreementKind.TASK,
         ),
-    )
-    grouped: dict[int, list[Noted]] = {}
-    for cluster_id, *values in (await session.exec(query)).all():  # type: ignore[call-overload]
-        grouped.setdefault(cluster_id, []).append(Noted(*values))
-    return grouped
+        col(Agreement.created_at) >= _SINCE,
+        col(Agreement.closed_at) >= _SINCE,
+    ),
+)
+_ACTIONS = select(Action).where(col(Action.cluster_id).in_(_IDS))
+_POLLS = select(MeetingPoll).where(
+    col(MeetingPoll.cluster_id).in_(_IDS), col(MeetingPoll.created_at) >= _SINCE
+)
+_MEETINGS = select(Meeting).where(
+    col(Meeting.cluster_id).in_(_IDS),
+    col(Meeting.cancelled_at).is_(None),
+    or_(col(Meeting.created_at) >= _SINCE, col(Meeting.starts_at) > bindparam("now")),
+)
+_MEMBERS = select(Member).where(col(Member.cluster_id).in_(_IDS))
+_PLACES = select(Municipality).where(col(Municipality.cluster_id).in_(_IDS))
 
 
 def _news(
