@@ -24,7 +24,7 @@ from handlers.turn import Turn, command
 from models.actions import Theme
 from models.clusters import Cluster
 from models.meetings import PollStatus
-from models.news import Change, News, Noted, news_since
+from models.news import AgreementRow, Change, News, news_since
 
 __all__ = ["digest_since", "register", "render_digest", "render_news"]
 
@@ -148,10 +148,10 @@ def dated(value: dt.date, lang: str, today: dt.date, time: dt.time | None = None
 
 
 def _grouped(
-    news: News, items: Iterable[Noted], lang: str, line: Callable[[Noted], str]
+    news: News, items: Iterable[AgreementRow], lang: str, line: Callable[[AgreementRow], str]
 ) -> list[str]:
     """Per municipality (alphabetical, none last), then per theme (in theme order, none last)."""
-    by_place: dict[int | None, list[Noted]] = {}
+    by_place: dict[int | None, list[AgreementRow]] = {}
     for agreement in items:
         place = agreement.municipality_id
         by_place.setdefault(place if place in news.municipalities else None, []).append(agreement)
@@ -163,7 +163,7 @@ def _grouped(
     for place in order:
         name = news.municipalities[place].name if place is not None else ""
         lines.append(t(lang, "digest.municipality", name=name or t(lang, "digest.no_municipality")))
-        by_theme: dict[str | None, list[Noted]] = {}
+        by_theme: dict[str | None, list[AgreementRow]] = {}
         for agreement in by_place[place]:
             by_theme.setdefault(news.theme_of(agreement), []).append(agreement)
         themes = sorted(
@@ -177,7 +177,7 @@ def _grouped(
     return lines
 
 
-def _who(news: News, agreement: Noted) -> str:
+def _who(news: News, agreement: AgreementRow) -> str:
     owner = news.members.get(agreement.owner_member_id or 0)
     return plain_name(owner) if owner is not None and not owner.erased else ""
 
@@ -185,7 +185,7 @@ def _who(news: News, agreement: Noted) -> str:
 Day = Callable[[dt.date, dt.time | None], str]
 
 
-def _change_line(news: News, agreement: Noted, change: str, lang: str, day: Day) -> str:
+def _change_line(news: News, agreement: AgreementRow, change: str, lang: str, day: Day) -> str:
     due = agreement.due_date
     what = t(
         lang,
@@ -204,7 +204,7 @@ def _change_line(news: News, agreement: Noted, change: str, lang: str, day: Day)
     )
 
 
-def _due_line(news: News, agreement: Noted, lang: str, day: Day) -> str:
+def _due_line(news: News, agreement: AgreementRow, lang: str, day: Day) -> str:
     assert agreement.due_date is not None
     who = _who(news, agreement)
     parts = [t(lang, "digest.due_on", date=day(agreement.due_date, agreement.due_time))]

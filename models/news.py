@@ -14,10 +14,11 @@ from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import and_, bindparam, func, or_
 from sqlalchemy import select as core_select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from sqlmodel.sql.expression import SelectOfScalar
 
 from models.actions import Action
 from models.agreements import (
@@ -43,7 +44,7 @@ class Change:
     OVERDUE = "overdue"
 
 
-class Noted(NamedTuple):
+class AgreementRow(NamedTuple):
     """An agreement as the digest reads it: the values it shows, not the ORM row."""
 
     cluster_id: int
@@ -63,23 +64,76 @@ class Noted(NamedTuple):
     postponed_at: dt.datetime | None  # the last time it was postponed, if ever
 
 
+# What else the digest shows, as plain values too (read once a week for every cluster; an
+# ORM row costs several times the query that reads it).
+
+
+class MemberRow(NamedTuple):
+    cluster_id: int
+    id: int
+    name: str
+    username: str | None
+    erased: bool
+    left_at: dt.datetime | None
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_at is not None
+
+
+class PlaceRow(NamedTuple):
+    cluster_id: int
+    id: int
+    name: str
+
+
+class ActionRow(NamedTuple):
+    cluster_id: int
+    id: int
+    number: int
+    title: str
+    theme: str
+    status: str
+    created_at: dt.datetime
+    updated_at: dt.datetime | None
+
+
+class PollRow(NamedTuple):
+    cluster_id: int
+    id: int
+    number: int
+    status: str
+    deadline_at: dt.datetime
+    created_at: dt.datetime
+
+
+class MeetingRow(NamedTuple):
+    cluster_id: int
+    id: int
+    number: int
+    starts_at: dt.datetime
+    host_municipality_id: int | None
+    location: str | None
+    created_at: dt.datetime
+
+
 @dataclass
 class News:
     since: dt.datetime
     today: dt.date
-    changed: list[tuple[Noted, str]] = field(default_factory=list)
-    due_soon: list[Noted] = field(default_factory=list)
+    changed: list[tuple[AgreementRow, str]] = field(default_factory=list)
+    due_soon: list[AgreementRow] = field(default_factory=list)
     older_overdue: int = 0
     open_count: int = 0
     left_owned: int = 0  # open agreements whose owner left the group: to pass on
-    actions_new: list[Action] = field(default_factory=list)
-    actions_changed: list[Action] = field(default_factory=list)
-    polls_new: list[MeetingPoll] = field(default_factory=list)
-    meetings_new: list[Meeting] = field(default_factory=list)
-    members: dict[int, Member] = field(default_factory=dict)
-    municipalities: dict[int, Municipality] = field(default_factory=dict)
-    actions: dict[int, Action] = field(default_factory=dict)
-    next_meeting: Meeting | None = None
+    actions_new: list[ActionRow] = field(default_factory=list)
+    actions_changed: list[ActionRow] = field(default_factory=list)
+    polls_new: list[PollRow] = field(default_factory=list)
+    meetings_new: list[MeetingRow] = field(default_factory=list)
+    members: dict[int, MemberRow] = field(default_factory=dict)
+    municipalities: dict[int, PlaceRow] = field(default_factory=dict)
+    actions: dict[int, ActionRow] = field(default_factory=dict)
+    next_meeting: MeetingRow | None = None
 
     @property
     def quiet(self) -> bool:
@@ -92,14 +146,14 @@ class News:
             or self.meetings_new
         )
 
-    def theme_of(self, agreement: Noted) -> str | None:
+    def theme_of(self, agreement: AgreementRow) -> str | None:
         if agreement.theme:
             return agreement.theme
         action = self.actions.get(agreement.action_id) if agreement.action_id else None
         return action.theme if action is not None else None
 
 
-def _precedence(agreement: Noted, *, created: bool, postponed: bool, overdue: bool) -> str:
+def _precedence(agreement: AgreementRow, *, created: bool, postponed: bool, overdue: bool) -> str:
     """One line per agreement: its latest state wins (done beats new, late beats postponed)."""
     if agreement.status == AgreementStatus.DONE:
         return Change.DONE
@@ -137,15 +191,14 @@ async def news_of(
     if not ids:
         return {}
     params = {"ids": ids, "since": min(since for _, since in clusters), "now": now}
-    await session.flush()  # the agreements are read below the ORM, which would not flush
-    agreements: dict[int, list[Noted]] = {}
-    for row in (await (await session.connection()).execute(_AGREEMENTS, params)).all():
-        agreements.setdefault(row[0], []).append(Noted._make(row))
-    actions = await _by_cluster(session, _ACTIONS, params)
-    polls = await _by_cluster(session, _POLLS, params)
-    meetings = await _by_cluster(session, _MEETINGS, params)
-    members = await _by_cluster(session, _MEMBERS, params)
-    places = await _by_cluster(session, _PLACES, params)
+    await session.flush()  # read below the ORM, which would not flush
+    connection = await session.connection()
+    agreements = await _by_cluster(connection, _AGREEMENTS, params, AgreementRow)
+    actions = await _by_cluster(connection, _ACTIONS, params, ActionRow)
+    polls = await _by_cluster(connection, _POLLS, params, PollRow)
+    meetings = await _by_cluster(connection, _MEETINGS, params, MeetingRow)
+    members = await _by_cluster(connection, _MEMBERS, params, MemberRow)
+    places = await _by_cluster(connection, _PLACES, params, PlaceRow)
     found: dict[int, News] = {}
     for cluster, since in clusters:
         assert cluster.id is not None
@@ -159,23 +212,23 @@ async def news_of(
             actions=actions.get(cid, []),
             polls=[p for p in polls.get(cid, []) if p.created_at >= since],
             meetings=[m for m in meetings.get(cid, []) if m.created_at >= since],
-            members={m.id: m for m in members.get(cid, []) if m.id is not None},
-            places={m.id: m for m in places.get(cid, []) if m.id is not None},
+            members={m.id: m for m in members.get(cid, [])},
+            places={m.id: m for m in places.get(cid, [])},
         )
         news.next_meeting = min(upcoming, key=lambda m: (m.starts_at, m.number), default=None)
         found[cid] = news
     return found
 
 
-_T = TypeVar("_T", Action, MeetingPoll, Meeting, Member, Municipality)
+_R = TypeVar("_R", AgreementRow, ActionRow, PollRow, MeetingRow, MemberRow, PlaceRow)
 
 
 async def _by_cluster(
-    session: AsyncSession, query: SelectOfScalar[_T], params: dict[str, Any]
-) -> dict[int, list[_T]]:
-    grouped: dict[int, list[_T]] = {}
-    for row in (await session.exec(query, params=params)).all():
-        grouped.setdefault(row.cluster_id, []).append(row)
+    connection: AsyncConnection, query: Executable, params: dict[str, Any], row: type[_R]
+) -> dict[int, list[_R]]:
+    grouped: dict[int, list[_R]] = {}
+    for values in (await connection.execute(query, params)).all():
+        grouped.setdefault(values[0], []).append(row._make(values))
     return grouped
 
 
@@ -219,17 +272,48 @@ _AGREEMENTS = core_select(
         col(Agreement.closed_at) >= _SINCE,
     ),
 )
-_ACTIONS = select(Action).where(col(Action.cluster_id).in_(_IDS))
-_POLLS = select(MeetingPoll).where(
-    col(MeetingPoll.cluster_id).in_(_IDS), col(MeetingPoll.created_at) >= _SINCE
-)
-_MEETINGS = select(Meeting).where(
+_ACTIONS = core_select(
+    col(Action.cluster_id),
+    col(Action.id),
+    col(Action.number),
+    col(Action.title),
+    col(Action.theme),
+    col(Action.status),
+    col(Action.created_at),
+    col(Action.updated_at),
+).where(col(Action.cluster_id).in_(_IDS))
+_POLLS = core_select(
+    col(MeetingPoll.cluster_id),
+    col(MeetingPoll.id),
+    col(MeetingPoll.number),
+    col(MeetingPoll.status),
+    col(MeetingPoll.deadline_at),
+    col(MeetingPoll.created_at),
+).where(col(MeetingPoll.cluster_id).in_(_IDS), col(MeetingPoll.created_at) >= _SINCE)
+_MEETINGS = core_select(
+    col(Meeting.cluster_id),
+    col(Meeting.id),
+    col(Meeting.number),
+    col(Meeting.starts_at),
+    col(Meeting.host_municipality_id),
+    col(Meeting.location),
+    col(Meeting.created_at),
+).where(
     col(Meeting.cluster_id).in_(_IDS),
     col(Meeting.cancelled_at).is_(None),
     or_(col(Meeting.created_at) >= _SINCE, col(Meeting.starts_at) > bindparam("now")),
 )
-_MEMBERS = select(Member).where(col(Member.cluster_id).in_(_IDS))
-_PLACES = select(Municipality).where(col(Municipality.cluster_id).in_(_IDS))
+_MEMBERS = core_select(
+    col(Member.cluster_id),
+    col(Member.id),
+    col(Member.name),
+    col(Member.username),
+    col(Member.erased),
+    col(Member.left_at),
+).where(col(Member.cluster_id).in_(_IDS))
+_PLACES = core_select(
+    col(Municipality.cluster_id), col(Municipality.id), col(Municipality.name)
+).where(col(Municipality.cluster_id).in_(_IDS))
 
 
 def _news(
@@ -237,12 +321,12 @@ def _news(
     since: dt.datetime,
     now: dt.datetime,
     *,
-    agreements: list[Noted],
-    actions: list[Action],
-    polls: list[MeetingPoll],
-    meetings: list[Meeting],
-    members: dict[int, Member],
-    places: dict[int, Municipality],
+    agreements: list[AgreementRow],
+    actions: list[ActionRow],
+    polls: list[PollRow],
+    meetings: list[MeetingRow],
+    members: dict[int, MemberRow],
+    places: dict[int, PlaceRow],
 ) -> News:
     today = local_today(cluster, now)
     since_day = local_today(cluster, since)
@@ -252,7 +336,7 @@ def _news(
         today=today,
         members=members,
         municipalities=places,
-        actions={a.id: a for a in actions if a.id is not None},
+        actions={a.id: a for a in actions},
         polls_new=sorted(polls, key=lambda p: p.number),
         meetings_new=sorted(meetings, key=lambda m: (m.starts_at, m.number)),
     )
