@@ -5,6 +5,8 @@ for an agreement done meanwhile, a meeting moved or a poll closed is skipped, no
 the nudge into words in the cluster's language for the item's topic, and hands the sweep the
 sending (`handlers.sending`), which it runs after committing. A row that already holds its
 messages (a retry, or an outbox reply) sends those instead of putting anything into words again.
+The weekly digests of many clusters are put into words together (`digests`), with a fixed
+number of queries for the batch.
 """
 
 from __future__ import annotations

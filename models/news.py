@@ -2,7 +2,8 @@
 
 A digest that repeats the whole register every week says nothing new after a month; this
 module splits the register into what changed since the last digest, what falls due soon, and
-a count of what was already late before. A fixed handful of statements, whatever the size.
+a count of what was already late before. A fixed handful of statements, whatever the size of
+the register and however many clusters' news is read at once (`news_of`).
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@ handlers/ provides through bot/, so this room never imports handlers/), and reco
 committed together with the prepared messages on the row, and the messages are sent after that
 commit, outside any transaction. A failed send is retried from the row, so the change is never
 made twice and the group never hears of a change that is not stored.
+
+Weekly digests of different clusters that fall due together (Monday morning) are prepared
+together, with the same few statements for the whole batch, when `deliver` can (`DeliverDigests`);
+each is still sent, retried and given up on its own.
 """
 
 from __future__ import annotations
