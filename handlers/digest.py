@@ -22,10 +22,9 @@ from handlers.render import long_date, long_datetime, plain_name, short_date, sh
 from handlers.runtime import App
 from handlers.turn import Turn, command
 from models.actions import Theme
-from models.agreements import Agreement
 from models.clusters import Cluster
-from models.meetings import next_meeting, open_polls
-from models.news import Change, News, news_since
+from models.meetings import PollStatus
+from models.news import AgreementRow, Change, News, news_since
 
 __all__ = ["digest_since", "register", "render_digest", "render_news"]
 
@@ -43,12 +42,11 @@ async def render_digest(
 ) -> str:
     """The digest as of `now`: the news since the last digest."""
     news = await news_since(session, cluster=cluster, since=digest_since(cluster, now), now=now)
-    return await render_news(session, cluster=cluster, news=news, now=now, lang=lang)
+    return render_news(cluster=cluster, news=news, lang=lang)
 
 
-async def render_news(
-    session: AsyncSession, *, cluster: Cluster, news: News, now: dt.datetime, lang: str
-) -> str:
+def render_news(*, cluster: Cluster, news: News, lang: str) -> str:
+    """The digest's text from its news alone (no queries: a batch renders many at once)."""
     tz = ZoneInfo(cluster.timezone)
     today = news.today
 
@@ -60,7 +58,7 @@ async def render_news(
 
     title = say("digest.title", cluster=cluster.title, date=long_date(today, lang))
     since = dated(news.since.astimezone(tz).date(), lang, today)
-    meeting = await next_meeting(session, cluster=cluster, now=now)
+    meeting = news.next_meeting
     if news.quiet:
         late = news.older_overdue
         return "\n".join(
@@ -108,7 +106,6 @@ async def render_news(
             say("digest.meeting_new", number=m.number, when=long_datetime(m.starts_at, lang, tz))
             for m in news.meetings_new
         ]
-        open_numbers = {p.number for p in await open_polls(session, cluster=cluster)}
         lines += [
             say(
                 "digest.poll_new",
@@ -116,7 +113,7 @@ async def render_news(
                 deadline=long_datetime(p.deadline_at, lang, tz),
             )
             for p in news.polls_new
-            if p.number in open_numbers
+            if p.status == PollStatus.OPEN
         ]
 
     lines += ["", say("digest.soon_title")]
@@ -151,10 +148,10 @@ def dated(value: dt.date, lang: str, today: dt.date, time: dt.time | None = None
 
 
 def _grouped(
-    news: News, items: Iterable[Agreement], lang: str, line: Callable[[Agreement], str]
+    news: News, items: Iterable[AgreementRow], lang: str, line: Callable[[AgreementRow], str]
 ) -> list[str]:
     """Per municipality (alphabetical, none last), then per theme (in theme order, none last)."""
-    by_place: dict[int | None, list[Agreement]] = {}
+    by_place: dict[int | None, list[AgreementRow]] = {}
     for agreement in items:
         place = agreement.municipality_id
         by_place.setdefault(place if place in news.municipalities else None, []).append(agreement)
@@ -166,7 +163,7 @@ def _grouped(
     for place in order:
         name = news.municipalities[place].name if place is not None else ""
         lines.append(t(lang, "digest.municipality", name=name or t(lang, "digest.no_municipality")))
-        by_theme: dict[str | None, list[Agreement]] = {}
+        by_theme: dict[str | None, list[AgreementRow]] = {}
         for agreement in by_place[place]:
             by_theme.setdefault(news.theme_of(agreement), []).append(agreement)
         themes = sorted(
@@ -180,7 +177,7 @@ def _grouped(
     return lines
 
 
-def _who(news: News, agreement: Agreement) -> str:
+def _who(news: News, agreement: AgreementRow) -> str:
     owner = news.members.get(agreement.owner_member_id or 0)
     return plain_name(owner) if owner is not None and not owner.erased else ""
 
@@ -188,7 +185,7 @@ def _who(news: News, agreement: Agreement) -> str:
 Day = Callable[[dt.date, dt.time | None], str]
 
 
-def _change_line(news: News, agreement: Agreement, change: str, lang: str, day: Day) -> str:
+def _change_line(news: News, agreement: AgreementRow, change: str, lang: str, day: Day) -> str:
     due = agreement.due_date
     what = t(
         lang,
@@ -207,7 +204,7 @@ def _change_line(news: News, agreement: Agreement, change: str, lang: str, day: 
     )
 
 
-def _due_line(news: News, agreement: Agreement, lang: str, day: Day) -> str:
+def _due_line(news: News, agreement: AgreementRow, lang: str, day: Day) -> str:
     assert agreement.due_date is not None
     who = _who(news, agreement)
     parts = [t(lang, "digest.due_on", date=day(agreement.due_date, agreement.due_time))]

@@ -5,13 +5,15 @@ for an agreement done meanwhile, a meeting moved or a poll closed is skipped, no
 the nudge into words in the cluster's language for the item's topic, and hands the sweep the
 sending (`handlers.sending`), which it runs after committing. A row that already holds its
 messages (a retry, or an outbox reply) sends those instead of putting anything into words again.
+The weekly digests of many clusters are put into words together (`digests`), with a fixed
+number of queries for the batch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,6 +43,7 @@ from models.clusters import (
     Municipality,
     Role,
     coordinators_of,
+    coordinators_of_clusters,
     find_member_by_user_id,
 )
 from models.db import wrote
@@ -52,12 +55,13 @@ from models.meetings import (
     agenda_of,
     poll_missing_municipalities,
 )
-from models.news import QUIET_WEEKS_BEFORE_PROMPT, news_since, record_digest
+from models.news import QUIET_WEEKS_BEFORE_PROMPT, news_of, record_digest
 from models.nudges import MESSAGE, Nudge
+from models.topics import Topic, topics_in
 from models.trajectory import trajectory_of
 from scheduler.calendar import to_utc
-from scheduler.replan import replan_agreement, replan_trajectory
-from scheduler.sweep import ChatGone, Deliver, Outbound, Skipped
+from scheduler.replan import replan_agreement, replan_trajectories
+from scheduler.sweep import DIGEST, ChatGone, DeliverDigests, Outbound, Skipped
 
 __all__ = ["make_deliver", "nudge_keyboard", "register"]
 
@@ -109,41 +113,94 @@ class Delivery:
 Kind = Callable[[Delivery], Awaitable[Skipped | None]]
 
 
-def make_deliver(app: App) -> Deliver:
-    """The callable the sweep calls for each due nudge (bot/ hands it over)."""
+def make_deliver(app: App) -> DeliverDigests:
+    """The callable the sweep calls for each due nudge (bot/ hands it over); it also puts a
+    batch of weekly digests into words at once."""
+    return _Deliver(app)
 
-    async def deliver(session: AsyncSession, nudge: Nudge, now: dt.datetime) -> Skipped | Outbound:
+
+class _Deliver:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def __call__(
+        self, session: AsyncSession, nudge: Nudge, now: dt.datetime
+    ) -> Skipped | Outbound:
         stored = nudge.payload or {}
         if "messages" in stored:
             # Prepared before (a retry, or a turn's reply): send what is left, change nothing.
-            payload = dict(stored)
-        else:
+            return self._outbound(dict(stored))
+        if nudge.kind == DIGEST:
+            return (await self.digests(session, [nudge], now))[0]
+        cluster = await session.get(Cluster, nudge.cluster_id) if nudge.cluster_id else None
+        if cluster is None:
+            return Skipped("cluster gone")
+        kind = _KINDS.get(nudge.kind)
+        if kind is None or nudge.kind == MESSAGE:
+            return Skipped(f"unknown kind {nudge.kind}")
+        delivery = self._delivery(session, cluster, nudge, now)
+        skipped = await kind(delivery)
+        if skipped is not None:
+            return skipped
+        payload = {"messages": delivery.entries, "sent": 0}
+        if wrote(session):
+            # The moment changed something (a poll closed): its words are kept with it.
+            nudge.payload = payload
+            session.add(nudge)
+        return self._outbound(payload)
+
+    async def digests(
+        self, session: AsyncSession, nudges: Sequence[Nudge], now: dt.datetime
+    ) -> list[Skipped | Outbound]:
+        """The digests of many clusters, put into words with a fixed number of queries.
+
+        Each one records itself on its cluster (`last_digest_at`), so its words are kept on its
+        row: a retry sends them as they were, and the news is never told twice or lost.
+        """
+        outcomes: list[Skipped | Outbound | Delivery] = []
+        for nudge in nudges:
+            stored = nudge.payload or {}
+            if "messages" in stored:
+                outcomes.append(self._outbound(dict(stored)))
+                continue
+            # Already in the session when the sweep loaded the batch: no query each.
             cluster = await session.get(Cluster, nudge.cluster_id) if nudge.cluster_id else None
             if cluster is None:
-                return Skipped("cluster gone")
-            kind = _KINDS.get(nudge.kind)
-            if kind is None or nudge.kind == MESSAGE:
-                return Skipped(f"unknown kind {nudge.kind}")
-            delivery = Delivery(app.bot, runtime_of(app.bot_data), session, cluster, nudge, now)
-            skipped = await kind(delivery)
+                outcomes.append(Skipped("cluster gone"))
+            else:
+                outcomes.append(self._delivery(session, cluster, nudge, now))
+        deliveries = [d for d in outcomes if isinstance(d, Delivery)]
+        said = iter(await _digests(deliveries))
+        done: list[Skipped | Outbound] = []
+        for outcome in outcomes:
+            if not isinstance(outcome, Delivery):
+                done.append(outcome)
+                continue
+            skipped = next(said)
             if skipped is not None:
-                return skipped
-            payload = {"messages": delivery.entries, "sent": 0}
-            if wrote(session):
-                # The moment changed something (a poll closed): its words are kept with it.
-                nudge.payload = payload
-                session.add(nudge)
-        sessions = runtime_of(app.bot_data).sessions
+                done.append(skipped)
+                continue
+            payload = {"messages": outcome.entries, "sent": 0}
+            outcome.nudge.payload = payload
+            session.add(outcome.nudge)
+            done.append(self._outbound(payload))
+        return done
+
+    def _delivery(
+        self, session: AsyncSession, cluster: Cluster, nudge: Nudge, now: dt.datetime
+    ) -> Delivery:
+        return Delivery(self.app.bot, runtime_of(self.app.bot_data), session, cluster, nudge, now)
+
+    def _outbound(self, payload: dict[str, Any]) -> Outbound:
+        bot, sessions = self.app.bot, runtime_of(self.app.bot_data).sessions
 
         async def send() -> None:
             try:
-                await sending.deliver(app.bot, sessions, payload["messages"], payload)
+                await sending.deliver(bot, sessions, payload["messages"], payload)
             except sending.Undeliverable as exc:
                 raise ChatGone(str(exc)) from exc
 
         return Outbound(send=send, payload=payload)
-
-    return deliver
 
 
 # --- agreements ------------------------------------------------------------------------------
@@ -268,7 +325,12 @@ async def _escalation(delivery: Delivery) -> Skipped | None:
 
 
 async def _tell_privately(
-    delivery: Delivery, user_ids: list[int], text: str, *, otherwise: str | None = None
+    delivery: Delivery,
+    user_ids: list[int],
+    text: str,
+    *,
+    otherwise: str | None = None,
+    topics: Mapping[tuple[int, int], Topic] | None = None,
 ) -> None:
     """`text` to each user's private chat; who cannot be reached is noted, not fatal.
 
@@ -285,6 +347,7 @@ async def _tell_privately(
             text=otherwise,
             cluster=delivery.cluster,
             thread_id=delivery.cluster.digest_thread_id,
+            topics=topics,
         )
         for entry in fallback:
             entry["unless_reached"] = True
@@ -500,39 +563,69 @@ async def _evaluation(delivery: Delivery) -> Skipped | None:
 # --- the weekly digest -----------------------------------------------------------------------
 
 
-async def _digest(delivery: Delivery) -> Skipped | None:
-    """News since the last digest; two lines in a quiet week; after four, the coordinators."""
-    cluster = delivery.cluster
-    if cluster.digest_weekday is None:
-        return Skipped("digest off")
-    session, now = delivery.session, delivery.now
+async def _digests(deliveries: Sequence[Delivery]) -> list[Skipped | None]:
+    """News since each cluster's last digest; two lines in a quiet week; after four, the
+    coordinators. All clusters' news, topics and coordinators are read at once."""
+    if not deliveries:
+        return []
+    session, now = deliveries[0].session, deliveries[0].now
+    live = [d.cluster for d in deliveries if d.cluster.digest_weekday is not None]
     # A cluster from before the trajectory existed gets its phase messages planned here.
-    await replan_trajectory(session, cluster=cluster, now=now)
-    news = await news_since(session, cluster=cluster, since=digest_since(cluster, now), now=now)
-    quiet_weeks = cluster.quiet_digests + 1 if news.quiet else 0
-    if quiet_weeks > QUIET_WEEKS_BEFORE_PROMPT:
-        # The prompt went out already; the digest waits for news (`since` stays put).
-        cluster.quiet_digests = quiet_weeks
-        session.add(cluster)
-        return Skipped("nothing new")
-    if quiet_weeks == QUIET_WEEKS_BEFORE_PROMPT:
-        await _quiet_prompt(delivery)
-    else:
-        text = await render_news(session, cluster=cluster, news=news, now=now, lang=delivery.lang)
-        await delivery.post(text, thread_id=cluster.digest_thread_id)
-    await record_digest(session, cluster=cluster, quiet=news.quiet, now=now)
-    return None
+    await replan_trajectories(session, clusters=live, now=now)
+    newses = await news_of(session, clusters=[(c, digest_since(c, now)) for c in live], now=now)
+    prompted = [
+        c.id
+        for c in live
+        if c.id is not None
+        and newses[c.id].quiet
+        and c.quiet_digests + 1 == QUIET_WEEKS_BEFORE_PROMPT
+    ]
+    coordinators = await coordinators_of_clusters(session, cluster_ids=prompted) if prompted else {}
+    threads = [(c.id, c.digest_thread_id) for c in live if c.id and c.digest_thread_id]
+    topics = await topics_in(session, threads=threads) if threads else {}
+    said: list[Skipped | None] = []
+    for delivery in deliveries:
+        cluster = delivery.cluster
+        if cluster.digest_weekday is None:
+            said.append(Skipped("digest off"))
+            continue
+        assert cluster.id is not None
+        news = newses[cluster.id]
+        quiet_weeks = cluster.quiet_digests + 1 if news.quiet else 0
+        if quiet_weeks > QUIET_WEEKS_BEFORE_PROMPT:
+            # The prompt went out already; the digest waits for news (`since` stays put).
+            cluster.quiet_digests = quiet_weeks
+            session.add(cluster)
+            said.append(Skipped("nothing new"))
+            continue
+        if quiet_weeks == QUIET_WEEKS_BEFORE_PROMPT:
+            await _quiet_prompt(delivery, coordinators[cluster.id], topics)
+        else:
+            delivery.entries += await sending.message(
+                session,
+                chat_id=cluster.chat_id,
+                text=render_news(cluster=cluster, news=news, lang=delivery.lang),
+                cluster=cluster,
+                thread_id=cluster.digest_thread_id,
+                topics=topics,
+            )
+        await record_digest(session, cluster=cluster, quiet=news.quiet, now=now)
+        said.append(None)
+    return said
 
 
-async def _quiet_prompt(delivery: Delivery) -> None:
+async def _quiet_prompt(
+    delivery: Delivery, coordinators: list[Member], topics: Mapping[tuple[int, int], Topic]
+) -> None:
     """Four weeks without news: one nudge to the coordinators, in private or else the group."""
     cluster = delivery.cluster
-    coordinators = await coordinators_of(delivery.session, cluster=cluster)
     text = delivery.t("digest.quiet_prompt", cluster=cluster.title, weeks=QUIET_WEEKS_BEFORE_PROMPT)
     ids = [m.user_id for m in coordinators if m.user_id is not None]
     names = ", ".join(mention(m) for m in coordinators)
     lead = delivery.t("digest.quiet_prompt_for", names=Html(names)) if names else ""
-    await _tell_privately(delivery, ids, text, otherwise=f"{lead}\n{text}" if lead else text)
+    await _tell_privately(
+        delivery, ids, text, otherwise=f"{lead}\n{text}" if lead else text, topics=topics
+    )
 
 
 # --- members leaving ---------------------------------------------------------------------------
@@ -582,7 +675,6 @@ _KINDS: dict[str, Kind] = {
     "meeting_day_before": _meeting_day_before,
     "meeting_hour_before": _meeting_hour_before,
     "meeting_after": _meeting_after,
-    "digest": _digest,
     "trajectory_phase": _trajectory_phase,
     "handover_countdown": _handover_countdown,
     "evaluation": _evaluation,

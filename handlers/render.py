@@ -13,6 +13,7 @@ from babel.numbers import format_currency
 
 from handlers.i18n import Html, t
 from models.clusters import Member
+from models.news import MemberRow
 
 MAX_MESSAGE = 4096
 BABEL_LOCALES = {"nl": "nl_BE", "en": "en_GB", "fr": "fr_BE"}
@@ -92,7 +93,7 @@ def mention(member: Member | None, fallback: str = "?") -> Html:
     return Html(f'<a href="tg://user?id={member.user_id}">{name}</a>')
 
 
-def plain_name(member: Member | None, fallback: str = "?") -> str:
+def plain_name(member: Member | MemberRow | None, fallback: str = "?") -> str:
     if member is None or member.erased:
         return fallback
     return member.name or (f"@{member.username}" if member.username else fallback)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -27,7 +27,7 @@ from handlers.render import split_message
 from models.clusters import Cluster, ClusterStatus, migrate_chat
 from models.db import SessionMaker
 from models.meetings import MeetingPoll
-from models.topics import get_topic, remember_topic
+from models.topics import Topic, get_topic, remember_topic
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +54,23 @@ async def message(
     markup: InlineKeyboardMarkup | None = None,
     optional: bool = False,
     remember_poll: int | None = None,
+    topics: Mapping[tuple[int, int], Topic] | None = None,
 ) -> list[Entry]:
     """The entries that post `text` (split if long; the keyboard goes on the last part).
 
     `optional` marks a recipient besides the one the update came from (a broadcast's other
     clusters, a private escalation): if it cannot be reached that is noted and the rest still
     goes. `remember_poll` stores the sent message's id on that poll, so presses can refresh it.
+    `topics`, the known topics by (cluster id, thread id) loaded for a whole batch, spares the
+    lookup of the topic.
     """
     lang = cluster.language if cluster is not None else "nl"
     if thread_id is not None and session is not None and cluster is not None and cluster.id:
-        topic = await get_topic(session, cluster_id=cluster.id, thread_id=thread_id)
+        topic = (
+            topics.get((cluster.id, thread_id))
+            if topics is not None
+            else await get_topic(session, cluster_id=cluster.id, thread_id=thread_id)
+        )
         if topic is not None and topic.closed:
             text = f"{_moved_note(lang, topic.name or f'#{thread_id}')}\n{text}"
             thread_id = None

@@ -497,14 +497,27 @@ async def make_coordinator(
 
 
 async def coordinators_of(session: AsyncSession, *, cluster: Cluster) -> list[Member]:
+    assert cluster.id is not None
+    return (await coordinators_of_clusters(session, cluster_ids=[cluster.id]))[cluster.id]
+
+
+async def coordinators_of_clusters(
+    session: AsyncSession, *, cluster_ids: Sequence[int]
+) -> dict[int, list[Member]]:
+    """The coordinators of several clusters in one query, by cluster id, oldest record first."""
+    found: dict[int, list[Member]] = {cluster_id: [] for cluster_id in cluster_ids}
     result = await session.exec(
-        select(Member).where(
-            Member.cluster_id == cluster.id,
+        select(Member)
+        .where(
+            col(Member.cluster_id).in_(list(cluster_ids)),
             Member.role == Role.COORDINATOR,
             col(Member.erased).is_(False),
         )
+        .order_by(col(Member.id))
     )
-    return list(result.all())
+    for member in result.all():
+        found[member.cluster_id].append(member)
+    return found
 
 
 async def coordinates_any(session: AsyncSession, *, user_id: int) -> bool:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Text, delete, insert, or_, update
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, bindparam, delete, insert, or_, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -72,6 +72,7 @@ async def sync_planned(
     kinds: Sequence[str] | None = None,
     new: bool = False,
     loaded: Sequence[Nudge] | None = None,
+    collect: list[dict[str, Any]] | None = None,
 ) -> None:
     """Make the subject's pending nudges match `planned`, in the caller's transaction.
 
@@ -81,7 +82,8 @@ async def sync_planned(
     sync to some kinds. A subject created in this transaction (`new`) has no rows to look up,
     and a caller that has `loaded` them already (every pending one among them) passes them on.
     The new rows go in with one INSERT, whatever their number, and a turn's with its outbox row
-    (`add_outbox`).
+    (`add_outbox`); a caller syncing many subjects at once passes `collect` instead, gathers
+    them all there and hands them to `insert_planned`.
     """
     existing: dict[str, Nudge] = {}
     if loaded is not None:
@@ -126,6 +128,14 @@ async def sync_planned(
             found.due_at = plan.due_at
             found.thread_id = thread_id
             session.add(found)
+    if collect is not None:
+        collect += fresh
+    else:
+        await insert_planned(session, fresh)
+
+
+async def insert_planned(session: AsyncSession, fresh: list[dict[str, Any]]) -> None:
+    """The rows `sync_planned` found missing, in one INSERT (after the changes to the others)."""
     await session.flush()
     await defer_insert(session, Nudge, fresh)
 
@@ -209,10 +219,15 @@ _MAX_ERROR = 1000
 
 @dataclass(frozen=True)
 class Claim:
-    """A row this process may deliver; `attempt` is the token that proves the claim is ours."""
+    """A row this process may deliver; `attempt` is the token that proves the claim is ours.
+
+    `kind` and `cluster_id` come with the claim, so a sweep can group rows before loading them.
+    """
 
     nudge_id: int
     attempt: int
+    kind: str = field(default="", compare=False)
+    cluster_id: int | None = field(default=None, compare=False)
 
 
 def retry_delay(attempt: int) -> dt.timedelta:
@@ -263,11 +278,17 @@ async def claim_due(
         update(Nudge)
         .where(col(Nudge.id).in_(picked), *_claimable(now))
         .values(claimed_until=now + lease, attempts=col(Nudge.attempts) + 1)
-        .returning(col(Nudge.id), col(Nudge.attempts), col(Nudge.due_at))
+        .returning(
+            col(Nudge.id),
+            col(Nudge.attempts),
+            col(Nudge.due_at),
+            col(Nudge.kind),
+            col(Nudge.cluster_id),
+        )
         .execution_options(synchronize_session=False)
     )
     rows = sorted(result.all(), key=lambda row: (row[2], row[0]))
-    return [Claim(nudge_id=row[0], attempt=row[1]) for row in rows]
+    return [Claim(nudge_id=i, attempt=n, kind=kind, cluster_id=c) for i, n, _, kind, c in rows]
 
 
 async def _finish(session: AsyncSession, claim: Claim, **values: Any) -> bool:
@@ -282,6 +303,39 @@ async def _finish(session: AsyncSession, claim: Claim, **values: Any) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+async def _finish_many(
+    session: AsyncSession,
+    rows: Sequence[tuple[Claim, dict[str, Any]]],
+    **fixed: Any,
+) -> int:
+    """`_finish` for many rows in one statement (an executemany): `fixed` values for all, and
+    each row's own values (the same keys for every row) beside its claim. Returns how many rows
+    were still claimed."""
+    if not rows:
+        return 0
+    table = SQLModel.metadata.tables["nudge"]
+    own = list(rows[0][1])
+    statement = (
+        update(table)
+        .where(
+            table.c.id == bindparam("claimed_id"),
+            table.c.attempts == bindparam("claimed_attempt"),
+            table.c.status == NudgeStatus.PENDING,
+        )
+        .values(**fixed, **{name: bindparam(f"own_{name}") for name in own})
+    )
+    params = [
+        {
+            "claimed_id": claim.nudge_id,
+            "claimed_attempt": claim.attempt,
+            **{f"own_{name}": values[name] for name in own},
+        }
+        for claim, values in rows
+    ]
+    result = await session.exec(statement, params=params)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def mark_sent(
@@ -319,6 +373,27 @@ async def mark_sent(
         claimed_until=None,
         last_error=None,
         **values,
+    )
+
+
+async def mark_skipped_many(session: AsyncSession, *, skipped: Sequence[tuple[Claim, str]]) -> int:
+    """`mark_skipped` of many rows, each with its reason, in one statement."""
+    return await _finish_many(
+        session,
+        [(claim, {"last_error": f"skipped: {reason}"[:_MAX_ERROR]}) for claim, reason in skipped],
+        status=NudgeStatus.CANCELLED,
+        claimed_until=None,
+    )
+
+
+async def defer_many(
+    session: AsyncSession, *, deferred: Sequence[tuple[Claim, dt.datetime]]
+) -> int:
+    """`defer` of many rows, each until its own moment, in one statement."""
+    return await _finish_many(
+        session,
+        [(claim, {"claimed_until": until}) for claim, until in deferred],
+        attempts=SQLModel.metadata.tables["nudge"].c.attempts - 1,
     )
 
 

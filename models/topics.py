@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -23,6 +25,26 @@ async def get_topic(session: AsyncSession, *, cluster_id: int, thread_id: int) -
         select(Topic).where(Topic.cluster_id == cluster_id, Topic.thread_id == thread_id)
     )
     return result.first()
+
+
+async def topics_in(
+    session: AsyncSession, *, threads: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], Topic]:
+    """The known topics among (cluster id, thread id) pairs, in one query."""
+    wanted = set(threads)
+    if not wanted:
+        return {}
+    result = await session.exec(
+        select(Topic).where(
+            col(Topic.cluster_id).in_({cluster_id for cluster_id, _ in wanted}),
+            col(Topic.thread_id).in_({thread_id for _, thread_id in wanted}),
+        )
+    )
+    return {
+        (topic.cluster_id, topic.thread_id): topic
+        for topic in result.all()
+        if (topic.cluster_id, topic.thread_id) in wanted
+    }
 
 
 async def remember_topic(

@@ -176,13 +176,15 @@ def _next_opening(moment: dt.datetime, rules: CalendarRules) -> dt.datetime:
     return at_local(_step_to_working_day(day, 1, rules), first, rules)
 
 
+@lru_cache(maxsize=4096)
 def next_allowed_moment(moment: dt.datetime, rules: CalendarRules) -> dt.datetime:
     """The first instant at or after `moment` at which the bot may send (UTC).
 
     A moment in quiet hours moves to `quiet_end` on the next working day (or the same day for
     early-morning quiet hours); a moment on a day off moves to the start of the next working
     day's allowed hours. Each opening is checked again, so a DST gap cannot sneak a moment
-    into quiet hours.
+    into quiet hours. Remembered: most clusters share their rules, and planning asks about the
+    same moments for each of them (a Monday's digests, a trajectory's phases).
     """
     candidate = to_utc(moment)
     for _ in range(2 * _MAX_DAYS_OFF_IN_A_ROW):

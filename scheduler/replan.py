@@ -8,14 +8,17 @@ poll; planning or moving a meeting; changing the schedule settings.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.agreements import Agreement, AgreementStatus
 from models.clusters import Cluster
 from models.meetings import Meeting, MeetingPoll, PollStatus
-from models.nudges import PlannedRow, sync_planned
+from models.nudges import Nudge, PlannedRow, insert_planned, sync_planned
 from models.trajectory import trajectory_of
 from scheduler.calendar import CalendarRules
 from scheduler.planning import (
@@ -27,6 +30,8 @@ from scheduler.planning import (
     plan_poll,
     plan_trajectory,
 )
+
+TRAJECTORY = "trajectory"
 
 
 def parse_clock(text: str) -> dt.time:
@@ -159,20 +164,46 @@ async def replan_meeting(
 
 async def replan_trajectory(session: AsyncSession, *, cluster: Cluster, now: dt.datetime) -> None:
     """The phase announcements, the hand-over countdown and the evaluation of one cluster."""
-    assert cluster.id is not None
-    trajectory = trajectory_of(cluster)
-    planned = plan_trajectory(
-        cluster_id=cluster.id,
-        phase_starts=[(span.phase.value, span.start) for span in trajectory.phases[1:]],
-        end=trajectory.end,
-        countdown=trajectory.countdown_days(),
-        settings=nudge_settings(cluster),
+    await replan_trajectories(session, clusters=[cluster], now=now)
+
+
+async def replan_trajectories(
+    session: AsyncSession, *, clusters: Sequence[Cluster], now: dt.datetime
+) -> None:
+    """`replan_trajectory` of many clusters (a batch of digests) in two statements at most."""
+    ids = [cluster.id for cluster in clusters if cluster.id is not None]
+    if not ids:
+        return
+    existing: dict[int, list[Nudge]] = {cluster_id: [] for cluster_id in ids}
+    rows = await session.exec(
+        select(Nudge).where(
+            col(Nudge.cluster_id).in_(ids),
+            Nudge.subject_type == TRAJECTORY,
+            col(Nudge.subject_id) == col(Nudge.cluster_id),
+        )
     )
-    await sync_planned(
-        session,
-        cluster_id=cluster.id,
-        subject_type="trajectory",
-        subject_id=cluster.id,
-        planned=_rows(planned),
-        now=now,
-    )
+    for row in rows.all():
+        if row.cluster_id is not None:
+            existing[row.cluster_id].append(row)
+    fresh: list[dict[str, Any]] = []
+    for cluster in clusters:
+        assert cluster.id is not None
+        trajectory = trajectory_of(cluster)
+        planned = plan_trajectory(
+            cluster_id=cluster.id,
+            phase_starts=[(span.phase.value, span.start) for span in trajectory.phases[1:]],
+            end=trajectory.end,
+            countdown=trajectory.countdown_days(),
+            settings=nudge_settings(cluster),
+        )
+        await sync_planned(
+            session,
+            cluster_id=cluster.id,
+            subject_type=TRAJECTORY,
+            subject_id=cluster.id,
+            planned=_rows(planned),
+            now=now,
+            loaded=existing[cluster.id],
+            collect=fresh,
+        )
+    await insert_planned(session, fresh)

@@ -7,15 +7,19 @@ handlers/ provides through bot/, so this room never imports handlers/), and reco
 committed together with the prepared messages on the row, and the messages are sent after that
 commit, outside any transaction. A failed send is retried from the row, so the change is never
 made twice and the group never hears of a change that is not stored.
+
+Weekly digests of different clusters that fall due together (Monday morning) are prepared
+together, with the same few statements for the whole batch, when `deliver` can (`DeliverDigests`);
+each is still sent, retried and given up on its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
@@ -33,9 +37,12 @@ from models.nudges import (
     PlannedRow,
     claim_due,
     defer,
+    defer_many,
+    insert_planned,
     mark_failed,
     mark_sent,
     mark_skipped,
+    mark_skipped_many,
     mark_undeliverable,
     sync_planned,
 )
@@ -45,14 +52,17 @@ from scheduler.planning import next_digest
 from scheduler.replan import calendar_rules, nudge_settings
 
 __all__ = [
+    "DIGEST",
     "EXEMPT_KINDS",
     "ChatGone",
     "Deliver",
+    "DeliverDigests",
     "Outbound",
     "Skipped",
     "SweepReport",
     "plan_digests",
     "replan_digest",
+    "replan_digests",
     "sweep",
 ]
 
@@ -69,6 +79,8 @@ DIGEST_WINDOW = dt.timedelta(days=21)
 EXEMPT_KINDS = frozenset({"meeting_hour_before", "message"})
 # A safety net against a sweep that never ends (rows keep becoming due while it runs).
 _MAX_BATCHES = 1000
+# Clusters whose digests the safety net plans in one transaction.
+_PLANNED_TOGETHER = 500
 
 
 class ChatGone(Exception):
@@ -94,6 +106,21 @@ class Outbound:
 Deliver = Callable[[AsyncSession, Nudge, dt.datetime], Awaitable[Skipped | Outbound]]
 
 
+@runtime_checkable
+class DeliverDigests(Protocol):
+    """A `Deliver` that also prepares many clusters' weekly digests at once, in the order
+    given, in the caller's transaction: Monday morning's digests cost a few queries per batch
+    instead of a dozen per cluster."""
+
+    async def __call__(
+        self, session: AsyncSession, nudge: Nudge, now: dt.datetime
+    ) -> Skipped | Outbound: ...
+
+    async def digests(
+        self, session: AsyncSession, nudges: Sequence[Nudge], now: dt.datetime
+    ) -> list[Skipped | Outbound]: ...
+
+
 @dataclass
 class SweepReport:
     sent: int = 0
@@ -113,7 +140,7 @@ async def sweep(
     deliver: Deliver,
     clock: Clock,
     *,
-    batch_size: int = 20,
+    batch_size: int = 50,
     lease: dt.timedelta = CLAIM_LEASE,
 ) -> SweepReport:
     """Deliver every row due now, batch by batch, until none is left to claim.
@@ -129,9 +156,34 @@ async def sweep(
             await session.commit()
         if not claims:
             break
-        for claim in claims:
-            await _handle(sessions, deliver, clock, claim, report)
+        for run in _runs(claims, batched=isinstance(deliver, DeliverDigests)):
+            if isinstance(deliver, DeliverDigests) and run[0].kind == DIGEST:
+                await _handle_digests(sessions, deliver, clock, run, report)
+            else:
+                for claim in run:
+                    await _handle(sessions, deliver, clock, claim, report)
     return report
+
+
+def _runs(claims: Sequence[Claim], *, batched: bool) -> list[list[Claim]]:
+    """The claims in their order, consecutive digests of different clusters taken together.
+
+    A digest that follows another kind waits for it (a poll closed at 9:00 shows in the 9:00
+    digest as closed), and a second digest of the same cluster for the first (its news starts
+    where the first ended).
+    """
+    runs: list[list[Claim]] = []
+    clusters: set[int | None] = set()
+    for claim in claims:
+        digest = batched and claim.kind == DIGEST
+        if digest and runs and runs[-1][0].kind == DIGEST and claim.cluster_id not in clusters:
+            runs[-1].append(claim)
+        else:
+            runs.append([claim])
+            clusters = set()
+        if digest:
+            clusters.add(claim.cluster_id)
+    return runs
 
 
 async def _handle(
@@ -183,23 +235,7 @@ async def _handle(
         # What the moment changed (and the prepared messages, if it changed anything) are
         # stored before anyone is told.
         await session.commit()
-    try:
-        await outcome.send()
-    except ChatGone as exc:
-        async with sessions() as session:
-            log.warning("nudge %s: chat of cluster %s is gone (%s)", key, cluster_id, exc)
-            await mark_undeliverable(session, claim=claim, error=str(exc) or "chat gone")
-            gone = await session.get(Cluster, cluster_id) if cluster_id else None
-            if gone is not None:
-                gone.status = ClusterStatus.INACTIVE
-                session.add(gone)
-            await session.commit()
-        report.undeliverable += 1
-        return
-    except Exception as exc:
-        async with sessions() as session:
-            await _failed(session, claim, clock.now(), key, exc, outcome.payload)
-        report.failed += 1
+    if not await _send(sessions, clock, claim, key, cluster_id, outcome, report):
         return
     async with sessions() as session:
         done = await mark_sent(
@@ -213,6 +249,133 @@ async def _handle(
     if kind == DIGEST and cluster_id is not None:
         # Apart from "sent": should this fail, the digest planning job fills the gap.
         await _plan_digest_of(sessions, cluster_id, now)
+
+
+async def _send(
+    sessions: SessionMaker,
+    clock: Clock,
+    claim: Claim,
+    key: str,
+    cluster_id: int | None,
+    outcome: Outbound,
+    report: SweepReport,
+) -> bool:
+    """Send what was prepared; False (and the row marked) when it did not go."""
+    try:
+        await outcome.send()
+    except ChatGone as exc:
+        async with sessions() as session:
+            log.warning("nudge %s: chat of cluster %s is gone (%s)", key, cluster_id, exc)
+            await mark_undeliverable(session, claim=claim, error=str(exc) or "chat gone")
+            gone = await session.get(Cluster, cluster_id) if cluster_id else None
+            if gone is not None:
+                gone.status = ClusterStatus.INACTIVE
+                session.add(gone)
+            await session.commit()
+        report.undeliverable += 1
+        return False
+    except Exception as exc:
+        async with sessions() as session:
+            await _failed(session, claim, clock.now(), key, exc, outcome.payload)
+        report.failed += 1
+        return False
+    return True
+
+
+async def _handle_digests(
+    sessions: SessionMaker,
+    deliver: DeliverDigests,
+    clock: Clock,
+    claims: list[Claim],
+    report: SweepReport,
+) -> None:
+    """`_handle` for digests of different clusters, with a fixed number of statements to
+    prepare them.
+
+    One transaction loads the rows and clusters, defers what falls in a cluster's quiet hours
+    or day off, and prepares every digest left (its words kept on its row); each is then sent
+    on its own and marked sent at once, so one that fails is retried alone, the others stand,
+    and a process killed mid-batch repeats one digest at most; their next digests are planned
+    together. Should preparing the batch fail, each row
+    goes the one-by-one way, so a single broken digest cannot hold up the others. The rare
+    rows of an inactive cluster or weeks late go that way too.
+    """
+    now = clock.now()
+    alone: list[Claim] = []
+    ready: list[tuple[Claim, Nudge]] = []
+    deferred: list[tuple[Claim, dt.datetime]] = []
+    lost = 0
+    async with sessions() as session:
+        ids = [claim.nudge_id for claim in claims]
+        nudges = {
+            n.id: n for n in (await session.exec(select(Nudge).where(col(Nudge.id).in_(ids))))
+        }
+        wanted = {n.cluster_id for n in nudges.values() if n.cluster_id is not None}
+        clusters = {
+            c.id: c
+            for c in (await session.exec(select(Cluster).where(col(Cluster.id).in_(wanted))))
+        }
+        for claim in claims:
+            nudge = nudges.get(claim.nudge_id)
+            if (
+                nudge is None
+                or nudge.status != NudgeStatus.PENDING
+                or nudge.attempts != claim.attempt
+            ):
+                lost += 1
+                continue
+            cluster = clusters.get(nudge.cluster_id) if nudge.cluster_id else None
+            if cluster is None or not cluster.is_active or nudge.due_at < now - DIGEST_WINDOW:
+                alone.append(claim)
+                continue
+            rules = calendar_rules(cluster)
+            if not is_allowed_moment(now, rules):
+                deferred.append((claim, next_allowed_moment(now, rules)))
+                continue
+            ready.append((claim, nudge))
+        try:
+            await defer_many(session, deferred=deferred)
+            outcomes = await deliver.digests(session, [nudge for _, nudge in ready], now)
+            skipped = [
+                (claim, outcome.reason)
+                for (claim, _), outcome in zip(ready, outcomes, strict=True)
+                if isinstance(outcome, Skipped)
+            ]
+            await mark_skipped_many(session, skipped=skipped)
+            await session.commit()
+            prepared = True
+        except Exception:
+            log.exception("preparing %s digests together failed; one by one instead", len(ready))
+            await session.rollback()
+            prepared = False
+    if not prepared:
+        for claim in claims:
+            await _handle(sessions, deliver, clock, claim, report)
+        return
+    report.lost += lost
+    report.deferred += len(deferred)
+    report.skipped += len(skipped)
+    for claim in alone:
+        await _handle(sessions, deliver, clock, claim, report)
+    replan: list[int] = [claim.cluster_id for claim, _ in skipped if claim.cluster_id is not None]
+    for (claim, nudge), outcome in zip(ready, outcomes, strict=True):
+        if isinstance(outcome, Skipped):
+            continue
+        if not await _send(
+            sessions, clock, claim, nudge.dedupe_key, nudge.cluster_id, outcome, report
+        ):
+            continue
+        # Marked as soon as it went: a process killed now sends at most this one digest again.
+        async with sessions() as session:
+            done = await mark_sent(session, claim=claim, now=now, payload=outcome.payload)
+            await session.commit()
+        report.sent += 1
+        if not done:
+            log.info("nudge %s: finished while no longer claimed", nudge.dedupe_key)
+        if nudge.cluster_id is not None:
+            replan.append(nudge.cluster_id)
+    # Apart from "sent": should this fail, the digest planning job fills the gap.
+    await _plan_digests_of(sessions, replan, now)
 
 
 async def _failed(
@@ -256,58 +419,75 @@ async def replan_digest(session: AsyncSession, *, cluster: Cluster, now: dt.date
     the next one is the first after `now` whose week has not had its digest yet. Turning the
     digest off, or an inactive cluster, cancels them all.
     """
+    await replan_digests(session, clusters=[cluster], now=now)
+
+
+async def replan_digests(
+    session: AsyncSession, *, clusters: Sequence[Cluster], now: dt.datetime
+) -> None:
+    """`replan_digest` of many clusters in two statements at most (the rows, one INSERT)."""
+    ids = [cluster.id for cluster in clusters if cluster.id is not None]
+    if not ids:
+        return
+    # A digest missed longer ago than the window is not worth sending; every pending row is
+    # among these, so they also serve to cancel.
+    window = to_utc(now) - DIGEST_WINDOW
+    rows: dict[int, list[Nudge]] = {cluster_id: [] for cluster_id in ids}
+    found = await session.exec(
+        select(Nudge).where(
+            col(Nudge.cluster_id).in_(ids),
+            Nudge.subject_type == DIGEST_SUBJECT,
+            col(Nudge.subject_id) == col(Nudge.cluster_id),
+            Nudge.kind == DIGEST,
+            or_(col(Nudge.status) == NudgeStatus.PENDING, col(Nudge.due_at) >= window),
+        )
+    )
+    for row in found.all():
+        if row.cluster_id is not None:
+            rows[row.cluster_id].append(row)
+    fresh: list[dict[str, Any]] = []
+    for cluster in clusters:
+        assert cluster.id is not None
+        await sync_planned(
+            session,
+            cluster_id=cluster.id,
+            subject_type=DIGEST_SUBJECT,
+            subject_id=cluster.id,
+            planned=_planned_digests(cluster, rows[cluster.id], now, window),
+            now=now,
+            thread_id=cluster.digest_thread_id,
+            kinds=[DIGEST],
+            loaded=rows[cluster.id],
+            collect=fresh,
+        )
+    await insert_planned(session, fresh)
+
+
+def _planned_digests(
+    cluster: Cluster, rows: list[Nudge], now: dt.datetime, window: dt.datetime
+) -> list[PlannedRow]:
     assert cluster.id is not None
     settings = nudge_settings(cluster)
-    planned: list[PlannedRow] = []
-    loaded: list[Nudge] | None = None
-    if cluster.is_active and settings.digest_weekday is not None:
-        # A digest missed longer ago than the window is not worth sending.
-        window = to_utc(now) - DIGEST_WINDOW
-        rows = (
-            await session.exec(
-                select(Nudge).where(
-                    Nudge.cluster_id == cluster.id,
-                    Nudge.subject_type == DIGEST_SUBJECT,
-                    Nudge.subject_id == cluster.id,
-                    Nudge.kind == DIGEST,
-                    or_(
-                        col(Nudge.status) == NudgeStatus.PENDING,
-                        col(Nudge.due_at) >= window,
-                    ),
-                )
-            )
-        ).all()
-        loaded = list(rows)
-        planned = [
-            PlannedRow(kind=DIGEST, dedupe_key=row.dedupe_key, due_at=row.due_at)
-            for row in rows
-            if row.status == NudgeStatus.PENDING and window <= row.due_at <= now
-        ]
-        sent = {
-            row.dedupe_key
-            for row in rows
-            if row.status != NudgeStatus.PENDING and row.due_at >= window
-        }
-        after = now
-        for _ in range(4):
-            upcoming = next_digest(cluster_id=cluster.id, settings=settings, after=after)
-            if upcoming is None:
-                break
-            if upcoming.dedupe_key not in sent:
-                planned.append(PlannedRow(DIGEST, upcoming.dedupe_key, upcoming.due_at))
-                break
-            after = upcoming.due_at
-    await sync_planned(
-        session,
-        cluster_id=cluster.id,
-        subject_type=DIGEST_SUBJECT,
-        subject_id=cluster.id,
-        planned=planned,
-        now=now,
-        thread_id=cluster.digest_thread_id,
-        kinds=[DIGEST],
-        loaded=loaded,
-    )
+    if not cluster.is_active or settings.digest_weekday is None:
+        return []
+    planned = [
+        PlannedRow(kind=DIGEST, dedupe_key=row.dedupe_key, due_at=row.due_at)
+        for row in rows
+        if row.status == NudgeStatus.PENDING and window <= row.due_at <= now
+    ]
+    sent = {
+        row.dedupe_key for row in rows if row.status != NudgeStatus.PENDING and row.due_at >= window
+    }
+    after = now
+    for _ in range(4):
+        upcoming = next_digest(cluster_id=cluster.id, settings=settings, after=after)
+        if upcoming is None:
+            break
+        if upcoming.dedupe_key not in sent:
+            planned.append(PlannedRow(DIGEST, upcoming.dedupe_key, upcoming.due_at))
+            break
+        after = upcoming.due_at
+    return planned
 
 
 async def plan_digests(sessions: SessionMaker, *, now: dt.datetime) -> int:
@@ -315,9 +495,9 @@ async def plan_digests(sessions: SessionMaker, *, now: dt.datetime) -> int:
 
     The safety net behind the planning on registration, settings and sending: it runs at
     start-up and every few hours, never with each sweep. One query finds the clusters without a
-    pending digest (an index lookup per cluster, whatever the history); each is planned in its
-    own transaction, and a row another process planned at the same moment (unique dedupe key)
-    is simply left to that process.
+    pending digest (an index lookup per cluster, whatever the history); they are planned a few
+    hundred to a transaction, and a row another process planned at the same moment (unique
+    dedupe key) is simply left to that process.
     """
     pending = select(Nudge.id).where(
         col(Nudge.cluster_id) == col(Cluster.id),
@@ -337,8 +517,33 @@ async def plan_digests(sessions: SessionMaker, *, now: dt.datetime) -> int:
             )
         ).all()
     planned = 0
-    for cluster_id in ids:
-        if cluster_id is not None and await _plan_digest_of(sessions, cluster_id, now):
+    found = [cluster_id for cluster_id in ids if cluster_id is not None]
+    for start in range(0, len(found), _PLANNED_TOGETHER):
+        planned += await _plan_digests_of(sessions, found[start : start + _PLANNED_TOGETHER], now)
+    return planned
+
+
+async def _plan_digests_of(sessions: SessionMaker, cluster_ids: list[int], now: dt.datetime) -> int:
+    """Plan the next digest of these clusters in one transaction; returns how many.
+
+    A row another process planned at the same moment (unique dedupe key) fails the batch, which
+    is then planned cluster by cluster, leaving that row to the other process.
+    """
+    if not cluster_ids:
+        return 0
+    async with sessions() as session:
+        found = await session.exec(select(Cluster).where(col(Cluster.id).in_(cluster_ids)))
+        clusters = list(found.all())
+        try:
+            await replan_digests(session, clusters=clusters, now=now)
+            await session.commit()
+            return len(clusters)
+        except IntegrityError:
+            await session.rollback()
+            log.info("some digests were planned by another process; one by one instead")
+    planned = 0
+    for cluster_id in cluster_ids:
+        if await _plan_digest_of(sessions, cluster_id, now):
             planned += 1
     return planned
 

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from sqlalchemy import event
 
 from tests.e2e.harness import BRUSSELS, Chat, FakeClock, Person, Timed, World
 
@@ -236,3 +237,94 @@ async def test_a_year_and_more_of_digests_never_repeats_itself(world: World) -> 
     # Nothing escalated in spring leads the digest a year later: old items are one counted line.
     last = said[busy.id][-1].text
     assert "Stand van zaken week 3 " not in last
+
+
+async def test_digests_swept_together_say_what_each_cluster_would_say_alone(world: World) -> None:
+    """Clusters whose digests fall due together are put into words in one batch; each text is
+    the one its cluster's own /overzicht gives at that moment, though their news starts at
+    different moments (a digest last Monday at nine or at ten, a cluster registered since)."""
+    busy, fien = await cluster(world, "Klimaatcluster Pajottenland")
+    bart = busy.person("Bart", username="bart_bever")
+    await bart.says("/gemeente Bever")
+    await fien.says("/actie Groepsaankoop dakisolatie #energie #Lennik")
+    await bart.says("/afspraak Campagnetekst nieuwsbrieven @bart_bever tegen ma 22/3")
+    await bart.says("/afspraak Zaal reserveren @bart_bever tegen vr 2/4")
+    await bart.says("/afspraak Offertes opvragen @bart_bever actie 1 tegen 9/4")
+    await fien.says("/vergadering di 20/4 19u30 #Lennik Gemeentehuis")
+    quiet, _ = await cluster(world, "Klimaatcluster Zennevallei")
+    later, an = await cluster(world, "Klimaatcluster Leuven")
+    await an.says("/instellingen overzicht maandag 10u")
+    await world.run_until(local(3, 22, 9, 30))
+    # Told in Leuven's digest at ten; news for the others' digest of 9:00 on the next Monday,
+    # were it not for their own moments.
+    await an.says("/besluit We kopen samen LED-verlichting")
+    await an.says("/afspraak Offerte LED #Bever tegen vr 26/3")
+    await an.says("/klaar 2")
+    await an.says("/vergadering di 27/4 19u30 #Bever")
+    await an.says("/datumprikker do 22/4 14u; vr 23/4 10u")
+    await world.run_until(local(3, 22, 12))
+
+    world.clock.advance_to(local(3, 24, 10))
+    late, lies = await cluster(world, "Klimaatcluster Dijleland")  # news since Wednesday
+    await lies.says("/afspraak Klimaatplan nalezen #Lennik tegen 1/4")
+    await lies.says("/besluit We vragen subsidie aan")
+    await lies.says("/vergadering di 20/4 19u30 #Lennik Gemeentehuis")
+    await lies.says("/datumprikker do 15/4 14u; vr 16/4 10u")
+    await bart.says("/uitstel 2 vr 16/4")
+    await bart.says("/klaar 3")
+    await fien.says("/besluit We werken samen met het energiehuis")
+    await an.says("/afspraak Buurtactie #Lennik tegen 2/4")
+
+    world.clock.advance_to(local(3, 30, 10))  # after Easter Monday: all four due at once
+    alone = {chat.id: (await person.says("/overzicht")).text for chat, person in
+             ((busy, fien), (quiet, quiet.facilitator), (later, an), (late, lies))}  # fmt: skip
+    swept = [m for m in await world.sweep() if "📋" in m.text]
+    assert sorted(m.chat_id for m in swept) == sorted(alone)
+    for message in swept:
+        assert message.text == alone[message.chat_id]
+    assert "Niets nieuw sinds 22/03." in alone[quiet.id]
+    assert "Wat er veranderde sinds 24/03." in alone[late.id]
+    assert "uitgesteld tot 16/04" in alone[busy.id] and "✅ klaar" in alone[busy.id]
+    assert "Buurtactie" in alone[later.id] and "LED" not in alone[later.id]
+    assert "Vergadering 1 gepland" not in alone[later.id]
+    assert "Volgende vergadering: dinsdag 27 april 2027 19:30 — Bever" in alone[later.id]
+    assert "Datumprikker 1 staat open" not in alone[later.id]
+
+
+async def test_a_batch_of_digests_is_prepared_in_the_same_statements_for_two_clusters_as_five(
+    world: World,
+) -> None:
+    async def sweep_at(moment: dt.datetime) -> tuple[int, int]:
+        """The statements of the sweep at `moment`, and the digests it sent."""
+        seen = 0
+
+        def count(*_: object) -> None:
+            nonlocal seen
+            seen += 1
+
+        world.clock.advance_to(moment)
+        assert world.app is not None
+        engine = world.app.bot_data["engine"].sync_engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            sent = await world.sweep()
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return seen, len([m for m in sent if "📋" in m.text])
+
+    people = []
+    for index in range(2):
+        _, fien = await cluster(world, f"Klimaatcluster {index}")
+        await fien.says(f"/afspraak Offertes {index} #Bever tegen vr 14/5")
+        people.append(fien)
+    two = await sweep_at(local(3, 22))
+    world.clock.advance_to(local(3, 23, 10))
+    for fien in people:  # news for the second digest too
+        await fien.says("/afspraak Zaal reserveren #Lennik tegen vr 21/5")
+    for index in range(2, 5):
+        _, fien = await cluster(world, f"Klimaatcluster {index}")
+        await fien.says(f"/afspraak Offertes {index} #Bever tegen vr 14/5")
+    five = await sweep_at(local(3, 30))  # after Easter Monday
+    assert (two[1], five[1]) == (2, 5)
+    # The same statements prepare the batch; each digest sent is then marked with one of its own.
+    assert five[0] - two[0] == 5 - 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.clusters import Cluster, ClusterStatus
 from models.db import SessionMaker, create_engine, session_maker
 from models.nudges import (
+    CLAIM_LEASE,
     MAX_ATTEMPTS,
     Claim,
     Nudge,
@@ -364,6 +365,153 @@ async def test_a_missed_digest_stays_due_when_the_digest_is_replanned(
     deliver = Recorder()
     await sweep(sessions, deliver, Clock(wednesday))
     assert deliver.delivered == [f"digest:{cluster_id}:2027-W12"]  # once, late
+
+
+# --- digests taken together ------------------------------------------------------------------
+
+MONDAY = dt.datetime(2027, 3, 22, 9, 0, tzinfo=BRUSSELS).astimezone(dt.UTC)
+
+
+class BatchRecorder(Recorder):
+    """A deliver callable that also prepares digests together, as the bot's does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[list[str]] = []
+        self.failing: set[int] = set()  # clusters whose digest does not go out
+        self.broken: set[int] = set()  # clusters whose digest cannot be put into words
+
+    async def __call__(
+        self, session: AsyncSession, nudge: Nudge, now: dt.datetime
+    ) -> Skipped | Outbound:
+        return (await self.digests(session, [nudge], now))[0]
+
+    async def digests(
+        self, session: AsyncSession, nudges: Sequence[Nudge], now: dt.datetime
+    ) -> list[Skipped | Outbound]:
+        self.batches.append([nudge.dedupe_key for nudge in nudges])
+        if any(nudge.cluster_id in self.broken for nudge in nudges):
+            raise ValueError("cannot put this digest into words")
+        return [self._outbound(nudge) for nudge in nudges]
+
+    def _outbound(self, nudge: Nudge) -> Outbound:
+        key, failing = nudge.dedupe_key, nudge.cluster_id in self.failing
+
+        async def send() -> None:
+            if failing:
+                raise TimeoutError("Telegram did not answer")
+            self.delivered.append(key)
+
+        return Outbound(send=send, payload={"messages": [{"text": key}], "sent": 0})
+
+
+async def digests_of(sessions: SessionMaker, count: int) -> list[int]:
+    ids = [await new_cluster(sessions, chat_id=-100 - n) for n in range(count)]
+    assert await plan_digests(sessions, now=NOW) == count
+    return ids
+
+
+async def test_digests_due_together_go_in_one_batch_and_one_that_fails_is_retried_alone(
+    sessions: SessionMaker,
+) -> None:
+    first, failing, third = await digests_of(sessions, 3)
+    deliver, clock = BatchRecorder(), Clock(MONDAY)
+    deliver.failing = {failing}
+    report = await sweep(sessions, deliver, clock)
+    keys = [f"digest:{c}:2027-W12" for c in (first, failing, third)]
+    assert deliver.batches == [keys]
+    assert (report.sent, report.failed) == (2, 1)
+    found = await rows(sessions)
+    assert [found[k].status for k in keys] == [
+        NudgeStatus.SENT,
+        NudgeStatus.PENDING,
+        NudgeStatus.SENT,
+    ]
+    assert found[keys[0]].sent_at == MONDAY and found[keys[0]].claimed_until is None
+    retried = found[keys[1]]
+    assert retried.attempts == 1 and retried.claimed_until == MONDAY + retry_delay(1)
+    assert retried.payload == {"messages": [{"text": keys[1]}], "sent": 0}  # kept for the retry
+    # The next digest is planned for the clusters whose digest went, not for the other yet.
+    assert {f"digest:{first}:2027-W13", f"digest:{third}:2027-W13"} <= set(found)
+    assert f"digest:{failing}:2027-W13" not in found
+
+    for _ in range(MAX_ATTEMPTS - 1):
+        row = (await rows(sessions))[keys[1]]
+        assert row.claimed_until is not None
+        clock.moment = row.claimed_until
+        assert (await sweep(sessions, deliver, clock)).failed == 1
+    found = await rows(sessions)
+    assert found[keys[1]].status == NudgeStatus.FAILED
+    assert found[keys[1]].attempts == MAX_ATTEMPTS
+    assert deliver.delivered == [keys[0], keys[2]]  # the others went once, never again
+    assert [found[k].status for k in (keys[0], keys[2])] == [NudgeStatus.SENT] * 2
+
+
+async def test_a_process_killed_mid_batch_sends_only_the_digest_in_flight_again(
+    sessions: SessionMaker,
+) -> None:
+    first, killed_at, third = await digests_of(sessions, 3)
+    deliver, clock = BatchRecorder(), Clock(MONDAY)
+
+    class Killed(BaseException):
+        """The process dies: nothing after this line runs."""
+
+    def outbound(nudge: Nudge) -> Outbound:
+        sent = BatchRecorder._outbound(deliver, nudge)
+        if nudge.cluster_id != killed_at:
+            return sent
+
+        async def dies() -> None:
+            raise Killed
+
+        return Outbound(send=dies, payload=sent.payload)
+
+    deliver._outbound = outbound  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        await sweep(sessions, deliver, clock)
+    keys = [f"digest:{c}:2027-W12" for c in (first, killed_at, third)]
+    found = await rows(sessions)
+    # What went before is marked; the one in flight and those after wait for their lease.
+    assert [found[k].status for k in keys] == [NudgeStatus.SENT] + [NudgeStatus.PENDING] * 2
+    clock.moment = MONDAY + CLAIM_LEASE
+    deliver._outbound = BatchRecorder._outbound.__get__(deliver)  # type: ignore[method-assign]
+    assert (await sweep(sessions, deliver, clock)).sent == 2
+    assert deliver.delivered == keys  # the first never twice
+
+
+async def test_a_digest_on_its_clusters_day_off_waits_while_the_others_go(
+    sessions: SessionMaker,
+) -> None:
+    first, off, third = await digests_of(sessions, 3)
+    async with sessions() as session:  # made a day off after the digest was planned
+        cluster = await session.get(Cluster, off)
+        assert cluster is not None
+        cluster.extra_days_off = ["03-22"]
+        session.add(cluster)
+        await session.commit()
+    deliver = BatchRecorder()
+    report = await sweep(sessions, deliver, Clock(MONDAY))
+    assert (report.sent, report.deferred) == (2, 1)
+    assert deliver.batches == [[f"digest:{c}:2027-W12" for c in (first, third)]]
+    waiting = (await rows(sessions))[f"digest:{off}:2027-W12"]
+    assert waiting.status == NudgeStatus.PENDING and waiting.attempts == 0
+    tuesday = dt.datetime(2027, 3, 23, 0, 0, tzinfo=BRUSSELS)  # quiet hours end at 8:00
+    assert waiting.claimed_until == tuesday.replace(hour=8)
+
+
+async def test_a_batch_that_cannot_be_put_into_words_goes_one_by_one(
+    sessions: SessionMaker,
+) -> None:
+    first, broken, third = await digests_of(sessions, 3)
+    deliver = BatchRecorder()
+    deliver.broken = {broken}
+    report = await sweep(sessions, deliver, Clock(MONDAY))
+    keys = [f"digest:{c}:2027-W12" for c in (first, broken, third)]
+    assert deliver.batches == [keys, [keys[0]], [keys[1]], [keys[2]]]
+    assert (report.sent, report.failed) == (2, 1)
+    assert deliver.delivered == [keys[0], keys[2]]
+    found = await rows(sessions)
+    assert "ValueError: cannot put this digest into words" in (found[keys[1]].last_error or "")
 
 
 # --- cost that does not grow -------------------------------------------------------------------
