@@ -46,11 +46,7 @@ class Fatal(Exception):
         self.code = code
 
 
-def serve(app: Any, settings: Settings) -> None:
-    asyncio.run(_serve(app, settings))
-
-
-async def _serve(app: Any, settings: Settings) -> None:
+async def serve(app: Any, settings: Settings) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
