@@ -46,11 +46,7 @@ class Fatal(Exception):
         self.code = code
 
 
-def serve(app: Any, settings: Settings) -> None:
-    asyncio.run(_serve(app, settings))
-
-
-async def _serve(app: Any, settings: Settings) -> None:
+async def serve(app: Any, settings: Settings) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -58,11 +54,10 @@ async def _serve(app: Any, settings: Settings) -> None:
     failure: list[Fatal] = []
     server: HTTPServer | None = None
     poller: asyncio.Task[None] | None = None
+    menus: asyncio.Task[None] | None = None
     position: dict[str, int] = {}
     await app.initialize()
     try:
-        if app.post_init:
-            await app.post_init(app)
         if settings.webhook_url:
             server = _listen(app, settings)
             await app.bot.set_webhook(
@@ -74,9 +69,17 @@ async def _serve(app: Any, settings: Settings) -> None:
             await app.bot.delete_webhook()
             poller = asyncio.create_task(_poll(app, stop, failure, position))
         await app.start()
+        if app.post_init:
+            # The command menu (setMyCommands per scope and language) goes out while the bot
+            # already serves: no update needs it, and its round trips need not delay the first.
+            menus = asyncio.create_task(app.post_init(app))
+            menus.add_done_callback(_published)
         log.info("serving %s", "the webhook" if server else "by long polling")
         await stop.wait()
     finally:
+        if menus is not None:
+            menus.cancel()
+            await asyncio.gather(menus, return_exceptions=True)
         if poller is not None:
             poller.cancel()
             await asyncio.gather(poller, return_exceptions=True)
@@ -90,6 +93,11 @@ async def _serve(app: Any, settings: Settings) -> None:
             await app.post_shutdown(app)
     if failure:
         raise failure[0]
+
+
+def _published(menus: asyncio.Task[None]) -> None:
+    if not menus.cancelled() and menus.exception() is not None:
+        log.error("could not publish the command menu", exc_info=menus.exception())
 
 
 async def _confirm(app: Any, position: dict[str, int]) -> None:

@@ -12,12 +12,10 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-from docx import Document
-from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.shared import Pt
-from docx.text.paragraph import Paragraph
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph
 
 __all__ = ["markdown_to_docx", "office_safe", "slug"]
 
@@ -68,7 +66,13 @@ def _runs(paragraph: Paragraph, text: str) -> None:
 
 
 def markdown_to_docx(markdown: str, *, title: str) -> bytes:
-    document: DocxDocument = Document()
+    # python-docx (and lxml under it) is 8 MB and a tenth of the start: loaded by the first
+    # document, not by every process that may never make one.
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.shared import Pt
+
+    document = Document()
     document.core_properties.title = office_safe(title)
     style = document.styles["Normal"]
     style.font.size = Pt(10.5)

@@ -14,8 +14,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, BigInteger, Column, Text, UniqueConstraint, and_, func, or_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -37,6 +35,9 @@ from models.sequence import next_number
 from models.types import UTCDateTime
 
 if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql.dml import Insert as PgInsert
+    from sqlalchemy.dialects.sqlite.dml import Insert as SqliteInsert
+
     from models.agreements import Agreement
 
 
@@ -285,8 +286,16 @@ async def vote(
             "answer": Answer(answer).value,
             "updated_at": now,
         }
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        statement = insert(PollVote).values(**values)
+        # Each dialect's own INSERT … ON CONFLICT; only the one in use is loaded.
+        statement: PgInsert | SqliteInsert
+        if session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            statement = pg_insert(PollVote).values(**values)
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            statement = sqlite_insert(PollVote).values(**values)
         await session.exec(
             statement.on_conflict_do_update(
                 index_elements=["option_id", "member_id"],
