@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from dateutil.easter import easter
-
 __all__ = [
     "CalendarRules",
     "DayOff",
@@ -56,28 +54,15 @@ class CalendarRules:
     extra_days_off: frozenset[tuple[int, int]] = frozenset()
 
 
-# Belgium's public holidays as the `holidays` package counts them (the ten legal ones of the
-# law of 4 January 1974, and Easter Sunday and Whit Sunday): fixed days and days after Easter.
-_FIXED_HOLIDAYS = ((1, 1), (5, 1), (7, 21), (8, 15), (11, 1), (11, 11), (12, 25))
-_DAYS_AFTER_EASTER = (0, 1, 39, 49, 50)  # Easter, Easter Monday, Ascension, Whitsun, Whit Monday
-_HOLIDAY_YEARS = range(1901, 2101)  # the years the package knows; none outside them
-
-
 @lru_cache(maxsize=128)
 def belgian_holidays(year: int) -> frozenset[dt.date]:
-    """Belgium's public holidays of `year`, built once per year.
+    """Belgium's public holidays of `year`, from the `holidays` package, built once per year.
 
-    Computed here rather than by the `holidays` package, whose first use loads the holidays of
-    every country (a quarter of a second and 9 MB); the package still names them (`day_off`),
-    and a test holds these dates to its own.
+    The package is imported on first use, not at start-up: most updates never ask.
     """
-    if year not in _HOLIDAY_YEARS:
-        return frozenset()
-    sunday = easter(year)
-    return frozenset(
-        {dt.date(year, month, day) for month, day in _FIXED_HOLIDAYS}
-        | {sunday + dt.timedelta(days=days) for days in _DAYS_AFTER_EASTER}
-    )
+    import holidays
+
+    return frozenset(holidays.country_holidays("BE", years=year))
 
 
 # The languages `holidays` names Belgian holidays in, by the bot's language codes.

@@ -15,7 +15,6 @@ from scheduler.calendar import (
     DayOff,
     add_working_days,
     at_local,
-    belgian_holidays,
     day_off,
     default_poll_deadline,
     is_allowed_moment,
@@ -58,11 +57,6 @@ def utc(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> dt.datetime:
 )
 def test_working_days_skip_weekends_and_belgian_holidays(day: dt.date, expected: bool) -> None:
     assert is_working_day(day, RULES) is expected
-
-
-def test_belgian_holidays_are_the_holidays_package_s_in_every_year() -> None:
-    for year in range(1895, 2106):
-        assert belgian_holidays(year) == frozenset(holidays.country_holidays("BE", years=year))
 
 
 def test_eleven_july_is_off_only_for_a_cluster_that_says_so() -> None:
