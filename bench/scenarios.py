@@ -51,7 +51,10 @@ class Child:
         if paced:
             args.append("--paced")
         process = await asyncio.create_subprocess_exec(
-            *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+            *args,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            env={**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN},
         )
         child = cls(process)
         assert (await child._line()) == "ready"

@@ -1,6 +1,6 @@
 """One bot in its own process, long-polling the parent's fake Bot API.
 
-    python -m bench.serve klimaatbot|bare BASE_URL DATABASE_URL [--paced]
+    TELEGRAM_BOT_TOKEN=… python -m bench.serve klimaatbot|bare BASE_URL DATABASE_URL [--paced]
 
 It prints `ready`, then answers each `expect N` line on stdin with one JSON line once N updates
 in all have been handled: the process's CPU seconds, its peak and current RSS, and the time.
@@ -31,22 +31,22 @@ def _memory() -> dict[str, float]:
 
 
 def _build(kind: str, base_url: str, database_url: str, paced: bool) -> Any:
-    from bench.fake import TOKEN
-
+    # From the parent, so that neither bot loads the fake (aiohttp and all) just for its token.
+    token = os.environ["TELEGRAM_BOT_TOKEN"]
     per_second = 30 if paced else RELAXED
     per_group = 20 if paced else RELAXED
     if kind == "bare":
         from bench.bare import build_bare
 
         return build_bare(
-            TOKEN, base_url, messages_per_second=per_second, group_messages_per_minute=per_group
+            token, base_url, messages_per_second=per_second, group_messages_per_minute=per_group
         )
     from bench.stream import FACILITATOR_ID
     from bot.app import build_application
     from bot.config import Settings
 
     settings = Settings(
-        token=TOKEN,
+        token=token,
         api_base_url=base_url,
         database_url=database_url,
         facilitator_ids=frozenset({FACILITATOR_ID}),
