@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/klimaatbot run --sandbox-if-no-token
 
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

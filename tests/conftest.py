@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401
@@ -40,13 +41,35 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def migrated_postgresql() -> str:
-    """The test database, emptied of whatever an earlier run left, then migrated."""
+    """The test database, emptied of whatever an earlier run left, then migrated.
+
+    Run in parallel (pytest-xdist), each worker gets a database of its own beside it.
+    """
     url = os.environ["TEST_DATABASE_URL"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
     # Requested from inside the event loop of the first test: run the reset in its own thread.
     with ThreadPoolExecutor(max_workers=1) as pool:
+        if worker:
+            url = pool.submit(asyncio.run, _worker_database(url, worker)).result()
         pool.submit(asyncio.run, _reset_schema(url)).result()
     upgrade(url)
     return url
+
+
+async def _worker_database(base: str, worker: str) -> str:
+    url = make_url(base)
+    name = f"{url.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 async def _reset_schema(url: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from pathlib import Path
@@ -17,8 +18,10 @@ from handlers.menu import COMMANDS
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@functools.cache
 def sources() -> dict[str, dict[str, str | tuple[str, ...]]]:
-    """The `.po` catalogues as written by people (the `.mo` files are compiled from them)."""
+    """The `.po` catalogues as written by people (the `.mo` files are compiled from them);
+    read once, the tests only look."""
     return {
         lang: {
             (message.id[0] if isinstance(message.id, (list, tuple)) else message.id): (
