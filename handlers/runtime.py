@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AbstractAsyncContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,12 @@ from models.db import SessionMaker
 from scheduler.clock import Clock
 
 RUNTIME_KEY = "runtime"
+
+# Turns holding a database session at once (a turn's own and the one marking its reply sent).
+# The pool has 5 + 10 connections: the rest stay free for the sweep, so a burst of updates in
+# many chats waits its turn here, in order and without a time-out, never in the pool (which
+# gives up after 30 seconds).
+TURNS_AT_ONCE = 10
 
 # The Application with python-telegram-bot's default context types, as every module uses it.
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -33,6 +40,7 @@ class Runtime:
     default_language: str
     project_price_eur: str
     chat_order: ChatOrder | None = None
+    turns: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(TURNS_AT_ONCE))
 
     def in_chat_order(self, chat_id: int) -> AbstractAsyncContextManager[None]:
         """Run between the chat's updates, never during one."""

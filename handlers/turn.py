@@ -284,7 +284,7 @@ async def run_turn(
     now = runtime.clock.now()
     private = chat.type == ChatType.PRIVATE
     claim: Claim | None = None
-    async with runtime.sessions() as session:
+    async with runtime.turns, runtime.sessions() as session:
         cluster = member = None
         if not private:
             arrival = await arrive(
@@ -367,7 +367,7 @@ async def _tell_anonymous_admin(
     update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int
 ) -> None:
     runtime = runtime_of(context.bot_data)
-    async with runtime.sessions() as session:
+    async with runtime.turns, runtime.sessions() as session:
         cluster = await get_cluster(session, chat_id)
     lang = cluster.language if cluster is not None else runtime.default_language
     message = update.effective_message
@@ -388,13 +388,13 @@ async def _say(turn: Turn, claim: Claim | None) -> None:
             log.info("could not answer a button press", exc_info=True)
     if turn.outbox:
         progress: dict[str, Any] = {"sent": 0}
-        sessions = turn.runtime.sessions
+        sessions, gate = turn.runtime.sessions, turn.runtime.turns
         try:
             await sending.deliver(bot, sessions, turn.outbox, progress)
         except sending.Undeliverable:
             # The bot was removed from the chat: the cluster is marked inactive, say nothing.
             if claim is not None:
-                async with sessions() as session:
+                async with gate, sessions() as session:
                     await mark_undeliverable(session, claim=claim, error="chat gone")
                     await session.commit()
             return
@@ -402,7 +402,7 @@ async def _say(turn: Turn, claim: Claim | None) -> None:
             if claim is None:
                 raise  # nothing was stored: the error handler tells the chat
             log.warning("reply in chat %s failed; the sweep retries it: %s", turn.chat_id, exc)
-            async with sessions() as session:
+            async with gate, sessions() as session:
                 payload = {"messages": turn.outbox, **progress}
                 error = f"{type(exc).__name__}: {exc}"
                 await mark_failed(
@@ -411,7 +411,7 @@ async def _say(turn: Turn, claim: Claim | None) -> None:
                 await session.commit()
             return
         if claim is not None:
-            async with sessions() as session:
+            async with gate, sessions() as session:
                 await mark_sent(session, claim=claim, now=turn.now, discard=True)
                 await session.commit()
     for action in turn._later:

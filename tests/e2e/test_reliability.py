@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import col, select
 
+from handlers.runtime import TURNS_AT_ONCE
 from models.agreements import Agreement
 from models.meetings import Meeting, MeetingPoll, PollStatus
 from models.nudges import Nudge, NudgeStatus
@@ -156,3 +158,40 @@ async def test_asking_telegram_about_an_admin_holds_no_transaction(world: World)
     await asyncio.sleep(0.3)  # the bot is now waiting for Telegram's answer
     assert await no_writer_holds_the_database(world)
     assert "Afspraak 1 is klaar" in (await pending).text
+
+
+async def test_a_burst_across_many_chats_waits_for_a_session_in_turn_not_in_the_pool(
+    world: World,
+) -> None:
+    groups = [world.group(f"Klimaatcluster {number}") for number in range(40)]
+    for group in groups:
+        await group.facilitator.says("/start")
+    runtime = world.runtime
+    opened = runtime.sessions
+    now_open = peak = 0
+
+    class Counted:
+        def __init__(self) -> None:
+            self.session = opened()
+
+        async def __aenter__(self) -> Any:
+            nonlocal now_open, peak
+            now_open += 1
+            peak = max(peak, now_open)
+            return await self.session.__aenter__()
+
+        async def __aexit__(self, *exc: object) -> None:
+            nonlocal now_open
+            await self.session.__aexit__(*exc)
+            now_open -= 1
+
+    runtime.sessions = Counted  # type: ignore[assignment]
+    for group in groups:
+        text = "/afspraak Offertes opvragen tegen vrijdag"
+        world.fake.push_update({"message": group.message(group.facilitator, text)})
+    await wait_for(lambda: all(any("genoteerd" in m.text for m in g.messages) for g in groups))
+    runtime.sessions = opened
+    # One session per chat at once would be 40, more than the pool's 15: the turns wait for
+    # theirs in order, leaving the rest of the pool to the sweep.
+    assert peak <= TURNS_AT_ONCE
+    assert not any("ging iets mis" in m.text for g in groups for m in g.messages)
