@@ -237,18 +237,31 @@ async def _handle(
         await session.commit()
     if not await _send(sessions, clock, claim, key, cluster_id, outcome, report):
         return
+    await _record_sent(sessions, claim, now, key, outcome, report, discard=kind == MESSAGE)
+    if kind == DIGEST and cluster_id is not None:
+        # Apart from "sent": should this fail, the digest planning job fills the gap.
+        await _plan_digest_of(sessions, cluster_id, now)
+
+
+async def _record_sent(
+    sessions: SessionMaker,
+    claim: Claim,
+    now: dt.datetime,
+    key: str,
+    outcome: Outbound,
+    report: SweepReport,
+    *,
+    discard: bool = False,
+) -> None:
     async with sessions() as session:
         done = await mark_sent(
-            session, claim=claim, now=now, payload=outcome.payload, discard=kind == MESSAGE
+            session, claim=claim, now=now, payload=outcome.payload, discard=discard
         )
         await session.commit()
     report.sent += 1
     if not done:
         # The item was re-planned or another process took over while this one delivered.
         log.info("nudge %s: finished while no longer claimed", key)
-    if kind == DIGEST and cluster_id is not None:
-        # Apart from "sent": should this fail, the digest planning job fills the gap.
-        await _plan_digest_of(sessions, cluster_id, now)
 
 
 async def _send(
@@ -366,12 +379,7 @@ async def _handle_digests(
         ):
             continue
         # Marked as soon as it went: a process killed now sends at most this one digest again.
-        async with sessions() as session:
-            done = await mark_sent(session, claim=claim, now=now, payload=outcome.payload)
-            await session.commit()
-        report.sent += 1
-        if not done:
-            log.info("nudge %s: finished while no longer claimed", nudge.dedupe_key)
+        await _record_sent(sessions, claim, now, nudge.dedupe_key, outcome, report)
         if nudge.cluster_id is not None:
             replan.append(nudge.cluster_id)
     # Apart from "sent": should this fail, the digest planning job fills the gap.
