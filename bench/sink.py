@@ -1,11 +1,13 @@
 """A Bot API that answers in-process: rows about the bot's own work measure the bot, not HTTP.
 
-Every call gets the same canned success (a message; the bot itself for `getMe`) without a
-network round trip, and what was asked for is kept, so an anchor can send the very same texts.
+Every call gets a canned success (the message, in the chat it went to; the bot itself for
+`getMe`) without a network round trip, and what was asked for is kept, so an anchor can send
+the very same texts.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -19,12 +21,7 @@ _ME = json.dumps(
         "result": {"id": BOT_ID, "is_bot": True, "first_name": "Klimaatbot", "username": "bot"},
     }
 ).encode()
-_SENT = json.dumps(
-    {
-        "ok": True,
-        "result": {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "supergroup"}},
-    }
-).encode()
+_TRUE = b'{"ok":true,"result":true}'
 
 
 class Sink(BaseRequest):
@@ -32,6 +29,7 @@ class Sink(BaseRequest):
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self._message_ids = itertools.count(1)
 
     @property
     def read_timeout(self) -> float | None:
@@ -54,8 +52,20 @@ class Sink(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
-        self.calls.append((name, request_data.parameters if request_data is not None else {}))
-        return 200, _ME if name == "getMe" else _SENT
+        parameters = request_data.parameters if request_data is not None else {}
+        self.calls.append((name, parameters))
+        if name == "getMe":
+            return 200, _ME
+        if name in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+            return 200, self._message(parameters)
+        return 200, _TRUE  # answerCallbackQuery, setMyCommands and the like
+
+    def _message(self, parameters: dict[str, Any]) -> bytes:
+        """The message as sent, in the chat it went to, with a fresh id."""
+        chat_id = parameters.get("chat_id", 1)
+        chat = {"id": chat_id, "type": "group" if int(chat_id) < 0 else "private"}
+        message = {"message_id": next(self._message_ids), "date": 0, "chat": chat}
+        return json.dumps({"ok": True, "result": message}).encode()
 
     def sent(self) -> list[dict[str, Any]]:
         """The parameters of every sendMessage, in order."""
