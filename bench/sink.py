@@ -1,7 +1,7 @@
 """A Bot API that answers in-process: rows about the bot's own work measure the bot, not HTTP.
 
 Every call gets a canned success (the message, in the chat it went to; the bot itself for
-`getMe`) without a network round trip, and what was asked for is kept, so an anchor can send
+`getMe`; a plain member for `getChatMember`) without a network round trip, and what was asked for is kept, so an anchor can send
 the very same texts.
 """
 
@@ -58,6 +58,11 @@ class Sink(BaseRequest):
             return 200, _ME
         if name in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             return 200, self._message(parameters)
+        if name == "getChatMember":  # everyone is a plain member: no one is a Telegram admin
+            user = {"id": parameters["user_id"], "is_bot": False, "first_name": "Lid"}
+            return 200, json.dumps(
+                {"ok": True, "result": {"status": "member", "user": user}}
+            ).encode()
         return 200, _TRUE  # answerCallbackQuery, setMyCommands and the like
 
     def _message(self, parameters: dict[str, Any]) -> bytes:

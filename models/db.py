@@ -71,7 +71,11 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
-        engine = create_async_engine(target, connect_args={"timeout": 30}, **kwargs)
+        from models.sqlite_driver import OneTripDBAPI
+
+        engine = create_async_engine(
+            target, module=OneTripDBAPI(), connect_args={"timeout": 30}, **kwargs
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
