@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
-from sqlalchemy import event, insert
+from sqlalchemy import event, exc, insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -103,7 +104,33 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(target, pool_pre_ping=True, **kwargs)
+    engine = create_async_engine(target, **kwargs)
+    _ping_when_idle(engine)
+    return engine
+
+
+# A connection the pool handed out this recently is taken to be alive. The ping (three round
+# trips with asyncpg: BEGIN, an empty query, ROLLBACK) is for one that sat idle, when the server
+# may have restarted or something on the way dropped it; pinging at every checkout, as
+# `pool_pre_ping` does, would cost a busy bot more round trips than its own statements.
+PING_WHEN_IDLE_FOR = 5.0  # seconds
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_WHEN_IDLE_FOR:
+            return  # just connected, or just used
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # As pool_pre_ping: the pool drops every connection it holds and connects anew.
+            raise exc.InvalidatePoolError() from error
 
 
 class _TrackedSession(SQLModelSession):
