@@ -42,7 +42,7 @@ from models.clusters import (
     coordinates_any,
     get_cluster,
 )
-from models.db import end_read_transaction, forget_writes, wrote
+from models.db import changed, end_read_transaction, forget_writes, wrote
 from models.errors import DomainError, NotAllowed
 from models.nudges import Claim, add_outbox, mark_failed, mark_sent, mark_undeliverable
 
@@ -298,8 +298,8 @@ async def run_turn(
                 active=user.id not in runtime.facilitator_ids,
             )
             cluster, member = arrival.cluster, arrival.member
-            # Ends the lookup's transaction too, so a refusal's rollback keeps these loaded.
-            await session.commit()
+            if changed(session):  # who spoke, and when, stays whatever the handler then does
+                await session.commit()
         forget_writes(session)
         lang = chat_language(cluster, user, runtime)
         role = _role(user, cluster, member, runtime)

@@ -213,11 +213,16 @@ def forget_writes(session: AsyncSession) -> None:
     session.sync_session.info["wrote"] = False
 
 
+def changed(session: AsyncSession) -> bool:
+    """Whether the session wrote, or holds changes not yet flushed, since `forget_writes`."""
+    return wrote(session) or bool(session.new or session.dirty or session.deleted)
+
+
 async def end_read_transaction(session: AsyncSession) -> None:
     """End the transaction of a session that has only read, before waiting on something slow
     (Telegram, whose calls wait for the group's limit); one that changed something keeps it, to
     commit the change whole."""
-    if not (wrote(session) or session.new or session.dirty or session.deleted):
+    if not changed(session):
         await session.commit()
 
 
