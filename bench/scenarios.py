@@ -94,6 +94,17 @@ class Run:
     cpu_ms: float
     peak_mb: float
 
+    @staticmethod
+    def best(runs: list[Run]) -> Run:
+        return Run(
+            rate=max(r.rate for r in runs),
+            cpu_ms=min(r.cpu_ms for r in runs),
+            peak_mb=min(r.peak_mb for r in runs),
+        )
+
+
+THROUGHPUT_RUNS = 2
+
 
 async def _feed(
     kind: str, url: str, chats_count: int, per_cluster: int, *, paced: bool, presses: bool = True
@@ -134,9 +145,14 @@ async def throughput_rows(name: str, url: str, *, quick: bool, paced: bool) -> l
         chats, per_cluster = (15, 10) if quick else (100, 25)
     else:
         chats, per_cluster = (20, 25) if quick else (100, 50)
-    await empty_database(url)
-    ours = await _feed("klimaatbot", url, chats, per_cluster, paced=paced)
-    bare = await _feed("bare", url, chats, per_cluster, paced=paced)
+    # Taken in turns, twice each, keeping each bot's best: a shared machine's load then weighs
+    # on both alike instead of on whichever happened to run during a busy minute.
+    runs: dict[str, list[Run]] = {"klimaatbot": [], "bare": []}
+    for _ in range(1 if paced else THROUGHPUT_RUNS):
+        for kind, done in runs.items():
+            await empty_database(url)
+            done.append(await _feed(kind, url, chats, per_cluster, paced=paced))
+    ours, bare = (Run.best(done) for done in runs.values())
     total = chats * per_cluster
     if paced:
         return [
@@ -151,7 +167,8 @@ async def throughput_rows(name: str, url: str, *, quick: bool, paced: bool) -> l
         ]
     return [
         Row(
-            f"updates/s, rate limiter relaxed, {chats} clusters, {total:,} updates",
+            f"updates/s, rate limiter relaxed, {chats} clusters, {total:,} updates "
+            f"(best of {THROUGHPUT_RUNS})",
             name,
             f"{ours.rate:.0f}",
             f"{bare.rate:.0f}",
@@ -159,7 +176,7 @@ async def throughput_rows(name: str, url: str, *, quick: bool, paced: bool) -> l
             "ratio ≥ 0.5",
         ),
         Row(
-            "CPU per update",
+            f"CPU per update (best of {THROUGHPUT_RUNS})",
             name,
             f"{ours.cpu_ms:.1f} ms",
             f"{bare.cpu_ms:.1f} ms",

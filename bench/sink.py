@@ -1,8 +1,8 @@
 """A Bot API that answers in-process: rows about the bot's own work measure the bot, not HTTP.
 
 Every call gets a canned success (the message, in the chat it went to; the bot itself for
-`getMe`; a plain member for `getChatMember`) without a network round trip, and what was asked for is kept, so an anchor can send
-the very same texts.
+`getMe`; a plain member for `getChatMember`) without a network round trip, and what was asked
+for is kept, so an anchor can send the very same texts.
 """
 
 from __future__ import annotations
