@@ -89,6 +89,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> App:
     engine = create_engine(settings.database_url)
     app.bot_data[ENGINE_KEY] = engine
     runtime = Runtime(
+        engine=engine,
         sessions=session_maker(engine),
         clock=clock or SystemClock(),
         facilitator_ids=settings.facilitator_ids,

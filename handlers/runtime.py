@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application
 
 from models.db import SessionMaker
@@ -33,6 +34,7 @@ class ChatOrder(Protocol):
 
 @dataclass
 class Runtime:
+    engine: AsyncEngine  # for the few statements that need no session
     sessions: SessionMaker
     clock: Clock
     facilitator_ids: frozenset[int]

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Index, Text, bindparam, delete, insert, or_, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -374,6 +375,32 @@ async def mark_sent(
         last_error=None,
         **values,
     )
+
+
+async def discard_reply(engine: AsyncEngine, *, claim: Claim) -> bool:
+    """`mark_sent(discard=True)` of a turn's reply, once it went: one DELETE on a connection of
+    its own, with no session around it; on PostgreSQL outside a transaction too (a single
+    statement is atomic by itself), which makes it one round trip instead of three."""
+    async with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        result = await connection.execute(
+            _DISCARD, {"claimed_id": claim.nudge_id, "claimed_attempt": claim.attempt}
+        )
+        await connection.commit()
+        return bool(result.rowcount)
+
+
+def _discard_statement() -> Any:
+    table = SQLModel.metadata.tables["nudge"]
+    return delete(table).where(
+        table.c.id == bindparam("claimed_id"),
+        table.c.attempts == bindparam("claimed_attempt"),
+        table.c.status == NudgeStatus.PENDING,
+    )
+
+
+_DISCARD = _discard_statement()
 
 
 async def mark_skipped_many(session: AsyncSession, *, skipped: Sequence[tuple[Claim, str]]) -> int:

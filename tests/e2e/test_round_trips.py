@@ -13,7 +13,24 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from models.clusters import Member
+from models.nudges import MESSAGE, Nudge
 from tests.e2e.harness import Person, World
+
+
+@contextmanager
+def commits(world: World) -> Iterator[list[object]]:
+    assert world.app is not None
+    engine = world.app.bot_data["engine"].sync_engine
+    seen: list[object] = []
+
+    def note(connection: object) -> None:
+        seen.append(connection)
+
+    event.listen(engine, "commit", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "commit", note)
 
 
 @contextmanager
@@ -55,6 +72,25 @@ async def test_recording_an_agreement_takes_at_most_eight_statements(world: Worl
     assert "PAYLOAD" in nudges.split("VALUES")[0], nudges
     assert nudges.split(" VALUES ")[1].count("), (") + 1 > 1, nudges  # a row for each
     assert sum(s.startswith("DELETE FROM NUDGE") for s in seen) == 1
+    async with world.session() as session:
+        assert (await session.exec(select(Nudge).where(Nudge.kind == MESSAGE))).all() == []
+
+
+async def test_a_known_member_s_command_commits_once_and_once_more_for_its_reply(
+    world: World,
+) -> None:
+    an = await pajottenland(world)
+    await an.says("/afspraken")
+    with commits(world) as seen:
+        reply = await an.says("/afspraak Zaal reserveren @an_bever #Bever tegen vr 19/3")
+    assert "Afspraak 1" in reply.text
+    # The lookup of the cluster and of An wrote nothing: it shares the command's transaction.
+    # The second commit deletes the reply kept in the outbox, once Telegram has it.
+    assert len(seen) == 2
+    world.clock.advance(dt.timedelta(minutes=11))  # now An's "last seen" is written first
+    with commits(world) as seen:
+        await an.says("/afspraak Affiche drukken @an_bever #Bever tegen vr 19/3")
+    assert len(seen) == 3
 
 
 async def test_a_member_seen_minutes_ago_costs_no_write_before_the_command(
