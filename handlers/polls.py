@@ -255,12 +255,12 @@ async def _refresh(bot: Bot, bot_data: dict[Any, Any], poll_id: int, chat_id: in
 async def _refresh_now(bot: Bot, bot_data: dict[Any, Any], poll_id: int) -> None:
     rendered: dict[int, str] = bot_data.setdefault(_RENDERED_KEY, {})
     async with runtime_of(bot_data).sessions() as session:
-        poll = await session.get(MeetingPoll, poll_id)
+        found = await meetings.poll_with_cluster(session, poll_id=poll_id)
+        poll, cluster = found if found is not None else (None, None)
         # A closed poll's message is set once by the closing itself.
         if poll is None or poll.status != PollStatus.OPEN or poll.message_id is None:
             rendered.pop(poll_id, None)
             return
-        cluster = await session.get(Cluster, poll.cluster_id)
         if cluster is None or not cluster.is_active:
             return
         details = await meetings.poll_details(session, poll=poll)

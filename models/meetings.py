@@ -221,6 +221,20 @@ async def open_polls(session: AsyncSession, *, cluster: Cluster) -> list[Meeting
     return list(result.all())
 
 
+async def poll_with_cluster(
+    session: AsyncSession, *, poll_id: int
+) -> tuple[MeetingPoll, Cluster] | None:
+    """A poll and its cluster, in one query."""
+    row = (
+        await session.exec(
+            select(MeetingPoll, Cluster)
+            .join(Cluster, col(Cluster.id) == MeetingPoll.cluster_id)
+            .where(MeetingPoll.id == poll_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
 async def poll_options(session: AsyncSession, *, poll: MeetingPoll) -> list[PollOption]:
     result = await session.exec(
         select(PollOption).where(PollOption.poll_id == poll.id).order_by(col(PollOption.position))
@@ -365,20 +379,18 @@ def missing_municipalities(
 async def poll_details(session: AsyncSession, *, poll: MeetingPoll) -> PollDetails:
     options = await poll_options(session, poll=poll)
     option_ids = [o.id for o in options]
-    votes = list(
-        (
-            await session.exec(
-                select(PollVote)
-                .where(col(PollVote.option_id).in_(option_ids))
-                .order_by(col(PollVote.updated_at), col(PollVote.id))
-            )
-        ).all()
-    )
-    member_ids = {v.member_id for v in votes}
+    votes: list[PollVote] = []
     voters: dict[int, Member] = {}
-    if member_ids:
-        rows = await session.exec(select(Member).where(col(Member.id).in_(member_ids)))
-        voters = {m.id: m for m in rows.all() if m.id is not None}
+    rows = await session.exec(  # each vote with its voter, in one query
+        select(PollVote, Member)
+        .join(Member, col(Member.id) == PollVote.member_id)
+        .where(col(PollVote.option_id).in_(option_ids))
+        .order_by(col(PollVote.updated_at), col(PollVote.id))
+    )
+    for vote, voter in rows.all():
+        votes.append(vote)
+        if voter.id is not None:
+            voters[voter.id] = voter
     municipalities = list(
         (
             await session.exec(
