@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint, and_, func, update
+from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint, and_, bindparam, func, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -252,6 +252,17 @@ class Arrival:
     member: Member | None
 
 
+# Built once: every update runs it, and building it anew costs more than SQLite running it.
+_ARRIVAL = (
+    select(Cluster, Member)
+    .outerjoin(
+        Member,
+        and_(col(Member.cluster_id) == Cluster.id, col(Member.user_id) == bindparam("user_id")),
+    )
+    .where(Cluster.chat_id == bindparam("chat_id"))
+)
+
+
 def _stale(moment: dt.datetime | None, now: dt.datetime) -> bool:
     return moment is None or now - moment >= SEEN_PRECISION
 
@@ -269,15 +280,7 @@ async def arrive(
     """One query for the active cluster of the chat and the sender's member row, which is
     created, or brought up to date, only when something changed or `SEEN_PRECISION` passed.
     `active` False (the facilitator's own acts) leaves the cluster's last activity as it was."""
-    row = (
-        await session.exec(
-            select(Cluster, Member)
-            .outerjoin(
-                Member, and_(col(Member.cluster_id) == Cluster.id, col(Member.user_id) == user_id)
-            )
-            .where(Cluster.chat_id == chat_id)
-        )
-    ).first()
+    row = (await session.exec(_ARRIVAL, params={"chat_id": chat_id, "user_id": user_id})).first()
     if row is None or not row[0].is_active:
         return Arrival(None, None)
     cluster, member = row
