@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Index, Text, bindparam, delete, insert, or_, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -374,6 +376,62 @@ async def mark_sent(
         last_error=None,
         **values,
     )
+
+
+class SentMarks:
+    """Marks rows sent one at a time, each in its own commit, on a connection held for a batch.
+
+    A batch of digests is sent one by one and each is marked as soon as it went, so a process
+    killed mid-batch sends one again at most; a session per row would cost several times the
+    UPDATE itself. Get one from `sent_marks`.
+    """
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def mark(self, claim: Claim, *, now: dt.datetime, payload: dict[str, Any]) -> bool:
+        """`mark_sent` of one row with its payload, committed before this returns."""
+        result = await self._connection.execute(
+            _MARK_SENT,
+            {
+                "claimed_id": claim.nudge_id,
+                "claimed_attempt": claim.attempt,
+                "sent_at": now,
+                "kept": settled(payload),
+            },
+        )
+        await self._connection.commit()
+        return bool(result.rowcount)
+
+
+@asynccontextmanager
+async def sent_marks(engine: AsyncEngine) -> AsyncIterator[SentMarks]:
+    """A `SentMarks` whose connection is taken once from the pool and given back at the end;
+    between two rows it holds no transaction, so it locks nothing while a message goes."""
+    async with engine.connect() as connection:
+        yield SentMarks(connection)
+
+
+def _mark_sent_statement() -> Any:
+    table = SQLModel.metadata.tables["nudge"]
+    return (
+        update(table)
+        .where(
+            table.c.id == bindparam("claimed_id"),
+            table.c.attempts == bindparam("claimed_attempt"),
+            table.c.status == NudgeStatus.PENDING,
+        )
+        .values(
+            status=NudgeStatus.SENT,
+            sent_at=bindparam("sent_at"),
+            claimed_until=None,
+            last_error=None,
+            payload=bindparam("kept", type_=table.c.payload.type),
+        )
+    )
+
+
+_MARK_SENT = _mark_sent_statement()
 
 
 async def mark_skipped_many(session: AsyncSession, *, skipped: Sequence[tuple[Claim, str]]) -> int:

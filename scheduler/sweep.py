@@ -44,6 +44,7 @@ from models.nudges import (
     mark_skipped,
     mark_skipped_many,
     mark_undeliverable,
+    sent_marks,
     sync_planned,
 )
 from scheduler.calendar import is_allowed_moment, next_allowed_moment, to_utc
@@ -371,17 +372,21 @@ async def _handle_digests(
     for claim in alone:
         await _handle(sessions, deliver, clock, claim, report)
     replan: list[int] = [claim.cluster_id for claim, _ in skipped if claim.cluster_id is not None]
-    for (claim, nudge), outcome in zip(ready, outcomes, strict=True):
-        if isinstance(outcome, Skipped):
-            continue
-        if not await _send(
-            sessions, clock, claim, nudge.dedupe_key, nudge.cluster_id, outcome, report
-        ):
-            continue
-        # Marked as soon as it went: a process killed now sends at most this one digest again.
-        await _record_sent(sessions, claim, now, nudge.dedupe_key, outcome, report)
-        if nudge.cluster_id is not None:
-            replan.append(nudge.cluster_id)
+    async with sent_marks(sessions.kw["bind"]) as marks:
+        for (claim, nudge), outcome in zip(ready, outcomes, strict=True):
+            if isinstance(outcome, Skipped):
+                continue
+            if not await _send(
+                sessions, clock, claim, nudge.dedupe_key, nudge.cluster_id, outcome, report
+            ):
+                continue
+            # Marked (and committed) as soon as it went: a process killed now sends at most
+            # this one digest again.
+            if not await marks.mark(claim, now=now, payload=outcome.payload):
+                log.info("nudge %s: finished while no longer claimed", nudge.dedupe_key)
+            report.sent += 1
+            if nudge.cluster_id is not None:
+                replan.append(nudge.cluster_id)
     # Apart from "sent": should this fail, the digest planning job fills the gap.
     await _plan_digests_of(sessions, replan, now)
 

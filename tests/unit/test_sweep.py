@@ -24,6 +24,7 @@ from models.nudges import (
     claim_due,
     mark_sent,
     retry_delay,
+    sent_marks,
     sync_planned,
 )
 from scheduler.jobs import SWEEPER_KEY, Sweeper, tick
@@ -477,6 +478,55 @@ async def test_a_process_killed_mid_batch_sends_only_the_digest_in_flight_again(
     deliver._outbound = BatchRecorder._outbound.__get__(deliver)  # type: ignore[method-assign]
     assert (await sweep(sessions, deliver, clock)).sent == 2
     assert deliver.delivered == keys  # the first never twice
+
+
+async def test_a_batch_of_digests_takes_as_many_connections_for_five_as_for_two(
+    sessions: SessionMaker,
+) -> None:
+    """Each digest is marked sent on the batch's one connection, not in a session of its own."""
+    pool = sessions.kw["bind"].sync_engine.pool
+
+    async def connections_of_a_sweep(moment: dt.datetime, sent: int) -> int:
+        taken = 0
+
+        def checkout(*_: object) -> None:
+            nonlocal taken
+            taken += 1
+
+        event.listen(pool, "checkout", checkout)
+        try:
+            assert (await sweep(sessions, BatchRecorder(), Clock(moment))).sent == sent
+        finally:
+            event.remove(pool, "checkout", checkout)
+        return taken
+
+    await digests_of(sessions, 2)
+    two = await connections_of_a_sweep(MONDAY, 2)
+    for n in range(3):
+        await new_cluster(sessions, chat_id=-900 - n)
+    assert await plan_digests(sessions, now=MONDAY + MINUTE) == 3
+    due = {row.due_at for row in (await rows(sessions)).values() if row.status == "pending"}
+    assert len(due) == 1  # the next week's five digests fall due together
+    five = await connections_of_a_sweep(due.pop(), 5)
+    assert two == five
+
+
+async def test_a_mark_is_committed_at_once_and_knows_a_lost_claim(sessions: SessionMaker) -> None:
+    cluster_id = await new_cluster(sessions)
+    await add(sessions, cluster_id, "a", NOW - MINUTE)
+    await add(sessions, cluster_id, "b", NOW - MINUTE)
+    async with sessions() as session:
+        first, second = await claim_due(session, now=NOW)
+        await session.commit()
+    lost = Claim(nudge_id=second.nudge_id, attempt=second.attempt + 1)
+    async with sent_marks(sessions.kw["bind"]) as marks:
+        assert await marks.mark(first, now=NOW, payload={"messages": [], "sent": 1, "x": 1})
+        seen = (await rows(sessions))["a"]  # from another connection, while the batch goes on
+        assert (seen.status, seen.sent_at, seen.claimed_until) == (NudgeStatus.SENT, NOW, None)
+        assert seen.payload == {"x": 1}
+        assert not await marks.mark(lost, now=NOW, payload={})
+        assert not await marks.mark(first, now=NOW, payload={})  # sent already
+    assert (await rows(sessions))["b"].status == NudgeStatus.PENDING
 
 
 async def test_a_digest_on_its_clusters_day_off_waits_while_the_others_go(
