@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Index, Text, bindparam, delete, insert, or_, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -383,7 +382,8 @@ class SentMarks:
 
     A batch of digests is sent one by one and each is marked as soon as it went, so a process
     killed mid-batch sends one again at most; a session per row would cost several times the
-    UPDATE itself. Get one from `sent_marks`.
+    UPDATE itself. Between two rows the connection holds no transaction, so it locks nothing
+    while a message goes.
     """
 
     def __init__(self, connection: AsyncConnection) -> None:
@@ -402,14 +402,6 @@ class SentMarks:
         )
         await self._connection.commit()
         return bool(result.rowcount)
-
-
-@asynccontextmanager
-async def sent_marks(engine: AsyncEngine) -> AsyncIterator[SentMarks]:
-    """A `SentMarks` whose connection is taken once from the pool and given back at the end;
-    between two rows it holds no transaction, so it locks nothing while a message goes."""
-    async with engine.connect() as connection:
-        yield SentMarks(connection)
 
 
 def _mark_sent_statement() -> Any:

@@ -21,10 +21,10 @@ from models.nudges import (
     Nudge,
     NudgeStatus,
     PlannedRow,
+    SentMarks,
     claim_due,
     mark_sent,
     retry_delay,
-    sent_marks,
     sync_planned,
 )
 from scheduler.jobs import SWEEPER_KEY, Sweeper, tick
@@ -511,6 +511,32 @@ async def test_a_batch_of_digests_takes_as_many_connections_for_five_as_for_two(
     assert two == five
 
 
+async def test_after_a_batch_a_stale_pending_digest_is_cancelled_as_the_next_is_planned(
+    sessions: SessionMaker,
+) -> None:
+    plain, stale = await digests_of(sessions, 2)
+    later = MONDAY + dt.timedelta(weeks=2)
+    async with sessions() as session:  # left from settings the cluster no longer has
+        session.add(
+            Nudge(
+                cluster_id=stale,
+                kind="digest",
+                subject_type="cluster",
+                subject_id=stale,
+                dedupe_key=f"digest:{stale}:2027-W14",
+                due_at=later,
+            )
+        )
+        await session.commit()
+    assert (await sweep(sessions, BatchRecorder(), Clock(MONDAY))).sent == 2
+    found = {key: row.status for key, row in (await rows(sessions)).items()}
+    for cluster_id in (plain, stale):
+        assert found[f"digest:{cluster_id}:2027-W12"] == NudgeStatus.SENT
+        assert found[f"digest:{cluster_id}:2027-W13"] == NudgeStatus.PENDING
+    assert found[f"digest:{stale}:2027-W14"] == NudgeStatus.CANCELLED
+    assert f"digest:{plain}:2027-W14" not in found
+
+
 async def test_a_mark_is_committed_at_once_and_knows_a_lost_claim(sessions: SessionMaker) -> None:
     cluster_id = await new_cluster(sessions)
     await add(sessions, cluster_id, "a", NOW - MINUTE)
@@ -519,7 +545,8 @@ async def test_a_mark_is_committed_at_once_and_knows_a_lost_claim(sessions: Sess
         first, second = await claim_due(session, now=NOW)
         await session.commit()
     lost = Claim(nudge_id=second.nudge_id, attempt=second.attempt + 1)
-    async with sent_marks(sessions.kw["bind"]) as marks:
+    async with sessions.kw["bind"].connect() as connection:
+        marks = SentMarks(connection)
         assert await marks.mark(first, now=NOW, payload={"messages": [], "sent": 1, "x": 1})
         seen = (await rows(sessions))["a"]  # from another connection, while the batch goes on
         assert (seen.status, seen.sent_at, seen.claimed_until) == (NudgeStatus.SENT, NOW, None)
