@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Text, bindparam, delete, insert, or_, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Index,
+    Text,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    text,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -387,11 +400,11 @@ class SentMarks:
     """
 
     def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
+        self.connection = connection
 
     async def mark(self, claim: Claim, *, now: dt.datetime, payload: dict[str, Any]) -> bool:
         """`mark_sent` of one row with its payload, committed before this returns."""
-        result = await self._connection.execute(
+        result = await self.connection.execute(
             _MARK_SENT,
             {
                 "claimed_id": claim.nudge_id,
@@ -400,8 +413,40 @@ class SentMarks:
                 "kept": settled(payload),
             },
         )
-        await self._connection.commit()
+        await self.connection.commit()
         return bool(result.rowcount)
+
+
+@asynccontextmanager
+async def sent_marks(engine: AsyncEngine) -> AsyncIterator[SentMarks]:
+    """`SentMarks` on a connection taken from the pool for the batch and then given back.
+
+    On PostgreSQL its commits do not wait for the disk (`synchronous_commit` off, on this
+    connection only, set back before it returns to the pool): a crash of the bot never loses
+    a mark, a crash of the database server can lose the last fraction of a second of them, and
+    those few digests go again. It is the trade `models.db` makes for SQLite (WAL with
+    synchronous=NORMAL), and spares a disk flush per digest.
+    """
+    async with engine.connect() as connection:
+        relaxed = engine.dialect.name == "postgresql"
+        if relaxed:
+            await connection.execute(_RELAXED)
+            await connection.commit()
+        try:
+            yield SentMarks(connection)
+        finally:
+            if relaxed and not connection.invalidated:
+                try:
+                    await connection.rollback()
+                    await connection.execute(_STRICT)
+                    await connection.commit()
+                except BaseException:
+                    await connection.invalidate()  # never back to the pool relaxed
+                    raise
+
+
+_RELAXED = text("SET synchronous_commit = off")
+_STRICT = text("RESET synchronous_commit")
 
 
 def _mark_sent_statement() -> Any:

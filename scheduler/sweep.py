@@ -37,7 +37,6 @@ from models.nudges import (
     Nudge,
     NudgeStatus,
     PlannedRow,
-    SentMarks,
     claim_due,
     defer,
     defer_many,
@@ -47,6 +46,7 @@ from models.nudges import (
     mark_skipped,
     mark_skipped_many,
     mark_undeliverable,
+    sent_marks,
     sync_planned,
 )
 from scheduler.calendar import is_allowed_moment, next_allowed_moment, to_utc
@@ -374,8 +374,7 @@ async def _handle_digests(
     for claim in alone:
         await _handle(sessions, deliver, clock, claim, report)
     replan = [clusters[claim.cluster_id] for claim, _ in skipped if claim.cluster_id in clusters]
-    async with sessions.kw["bind"].connect() as connection:
-        marks = SentMarks(connection)
+    async with sent_marks(sessions.kw["bind"]) as marks:
         for (claim, nudge), outcome in zip(ready, outcomes, strict=True):
             if isinstance(outcome, Skipped):
                 continue
@@ -391,7 +390,7 @@ async def _handle_digests(
             if nudge.cluster_id in clusters:
                 replan.append(clusters[nudge.cluster_id])
         # Apart from "sent": should this fail, the digest planning job fills the gap.
-        others = await _plan_next_digests(connection, replan, now)
+        others = await _plan_next_digests(marks.connection, replan, now)
     await _plan_digests_of(sessions, others, now)
 
 

@@ -21,10 +21,10 @@ from models.nudges import (
     Nudge,
     NudgeStatus,
     PlannedRow,
-    SentMarks,
     claim_due,
     mark_sent,
     retry_delay,
+    sent_marks,
     sync_planned,
 )
 from scheduler.jobs import SWEEPER_KEY, Sweeper, tick
@@ -545,8 +545,7 @@ async def test_a_mark_is_committed_at_once_and_knows_a_lost_claim(sessions: Sess
         first, second = await claim_due(session, now=NOW)
         await session.commit()
     lost = Claim(nudge_id=second.nudge_id, attempt=second.attempt + 1)
-    async with sessions.kw["bind"].connect() as connection:
-        marks = SentMarks(connection)
+    async with sent_marks(sessions.kw["bind"]) as marks:
         assert await marks.mark(first, now=NOW, payload={"messages": [], "sent": 1, "x": 1})
         seen = (await rows(sessions))["a"]  # from another connection, while the batch goes on
         assert (seen.status, seen.sent_at, seen.claimed_until) == (NudgeStatus.SENT, NOW, None)
@@ -554,6 +553,26 @@ async def test_a_mark_is_committed_at_once_and_knows_a_lost_claim(sessions: Sess
         assert not await marks.mark(lost, now=NOW, payload={})
         assert not await marks.mark(first, now=NOW, payload={})  # sent already
     assert (await rows(sessions))["b"].status == NudgeStatus.PENDING
+
+
+async def test_marks_on_postgresql_relax_only_their_own_connection(
+    database_url: str, backend: str
+) -> None:
+    """The batch's commits skip the disk flush; the connection goes back to the pool strict,
+    even when the batch was interrupted."""
+    if backend != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)  # one connection, reused
+    show = text("SHOW synchronous_commit")
+    try:
+        with pytest.raises(RuntimeError):
+            async with sent_marks(engine) as marks:
+                assert await marks.connection.scalar(show) == "off"
+                raise RuntimeError("the batch stops")
+        async with engine.connect() as connection:
+            assert await connection.scalar(show) == "on"
+    finally:
+        await engine.dispose()
 
 
 async def test_a_digest_on_its_clusters_day_off_waits_while_the_others_go(
