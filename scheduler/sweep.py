@@ -310,11 +310,12 @@ async def _handle_digests(
 
     One transaction loads the rows and clusters, defers what falls in a cluster's quiet hours
     or day off, and prepares every digest left (its words kept on its row); each is then sent
-    on its own and marked sent at once, so one that fails is retried alone, the others stand,
-    and a process killed mid-batch repeats one digest at most; their next digests are planned
-    together. Should preparing the batch fail, each row
-    goes the one-by-one way, so a single broken digest cannot hold up the others. The rare
-    rows of an inactive cluster or weeks late go that way too.
+    on its own and marked sent at once (one UPDATE and its commit on a connection held for the
+    batch), so one that fails is retried alone, the others stand, and a process killed
+    mid-batch repeats one digest at most; their next digests are planned together on that
+    connection. Should preparing the batch fail, each row goes the one-by-one way, so a single
+    broken digest cannot hold up the others. The rare rows of an inactive cluster or weeks late
+    go that way too.
     """
     now = clock.now()
     alone: list[Claim] = []
