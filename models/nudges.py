@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Text, bindparam, delete, insert, or_, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Index,
+    Text,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    text,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -401,6 +414,87 @@ def _discard_statement() -> Any:
 
 
 _DISCARD = _discard_statement()
+
+
+class SentMarks:
+    """Marks rows sent one at a time, each in its own commit, on a connection held for a batch.
+
+    A batch of digests is sent one by one and each is marked as soon as it went, so a process
+    killed mid-batch sends one again at most; a session per row would cost several times the
+    UPDATE itself. Between two rows the connection holds no transaction, so it locks nothing
+    while a message goes.
+    """
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def mark(self, claim: Claim, *, now: dt.datetime, payload: dict[str, Any]) -> bool:
+        """`mark_sent` of one row with its payload, committed before this returns."""
+        result = await self.connection.execute(
+            _MARK_SENT,
+            {
+                "claimed_id": claim.nudge_id,
+                "claimed_attempt": claim.attempt,
+                "sent_at": now,
+                "kept": settled(payload),
+            },
+        )
+        await self.connection.commit()
+        return bool(result.rowcount)
+
+
+@asynccontextmanager
+async def sent_marks(engine: AsyncEngine) -> AsyncIterator[SentMarks]:
+    """`SentMarks` on a connection taken from the pool for the batch and then given back.
+
+    On PostgreSQL its commits do not wait for the disk (`synchronous_commit` off, on this
+    connection only, set back before it returns to the pool): a crash of the bot never loses
+    a mark, a crash of the database server can lose the last fraction of a second of them, and
+    those few digests go again. It is the trade `models.db` makes for SQLite (WAL with
+    synchronous=NORMAL), and spares a disk flush per digest.
+    """
+    async with engine.connect() as connection:
+        relaxed = engine.dialect.name == "postgresql"
+        if relaxed:
+            await connection.execute(_RELAXED)
+            await connection.commit()
+        try:
+            yield SentMarks(connection)
+        finally:
+            if relaxed and not connection.invalidated:
+                try:
+                    await connection.rollback()
+                    await connection.execute(_STRICT)
+                    await connection.commit()
+                except BaseException:
+                    await connection.invalidate()  # never back to the pool relaxed
+                    raise
+
+
+_RELAXED = text("SET synchronous_commit = off")
+_STRICT = text("RESET synchronous_commit")
+
+
+def _mark_sent_statement() -> Any:
+    table = SQLModel.metadata.tables["nudge"]
+    return (
+        update(table)
+        .where(
+            table.c.id == bindparam("claimed_id"),
+            table.c.attempts == bindparam("claimed_attempt"),
+            table.c.status == NudgeStatus.PENDING,
+        )
+        .values(
+            status=NudgeStatus.SENT,
+            sent_at=bindparam("sent_at"),
+            claimed_until=None,
+            last_error=None,
+            payload=bindparam("kept", type_=table.c.payload.type),
+        )
+    )
+
+
+_MARK_SENT = _mark_sent_statement()
 
 
 async def mark_skipped_many(session: AsyncSession, *, skipped: Sequence[tuple[Claim, str]]) -> int:

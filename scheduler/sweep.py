@@ -19,10 +19,12 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, insert, or_
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -44,6 +46,7 @@ from models.nudges import (
     mark_skipped,
     mark_skipped_many,
     mark_undeliverable,
+    sent_marks,
     sync_planned,
 )
 from scheduler.calendar import is_allowed_moment, next_allowed_moment, to_utc
@@ -307,11 +310,12 @@ async def _handle_digests(
 
     One transaction loads the rows and clusters, defers what falls in a cluster's quiet hours
     or day off, and prepares every digest left (its words kept on its row); each is then sent
-    on its own and marked sent at once, so one that fails is retried alone, the others stand,
-    and a process killed mid-batch repeats one digest at most; their next digests are planned
-    together. Should preparing the batch fail, each row
-    goes the one-by-one way, so a single broken digest cannot hold up the others. The rare
-    rows of an inactive cluster or weeks late go that way too.
+    on its own and marked sent at once (one UPDATE and its commit on a connection held for the
+    batch), so one that fails is retried alone, the others stand, and a process killed
+    mid-batch repeats one digest at most; their next digests are planned together on that
+    connection. Should preparing the batch fail, each row goes the one-by-one way, so a single
+    broken digest cannot hold up the others. The rare rows of an inactive cluster or weeks late
+    go that way too.
     """
     now = clock.now()
     alone: list[Claim] = []
@@ -370,20 +374,25 @@ async def _handle_digests(
     report.skipped += len(skipped)
     for claim in alone:
         await _handle(sessions, deliver, clock, claim, report)
-    replan: list[int] = [claim.cluster_id for claim, _ in skipped if claim.cluster_id is not None]
-    for (claim, nudge), outcome in zip(ready, outcomes, strict=True):
-        if isinstance(outcome, Skipped):
-            continue
-        if not await _send(
-            sessions, clock, claim, nudge.dedupe_key, nudge.cluster_id, outcome, report
-        ):
-            continue
-        # Marked as soon as it went: a process killed now sends at most this one digest again.
-        await _record_sent(sessions, claim, now, nudge.dedupe_key, outcome, report)
-        if nudge.cluster_id is not None:
-            replan.append(nudge.cluster_id)
-    # Apart from "sent": should this fail, the digest planning job fills the gap.
-    await _plan_digests_of(sessions, replan, now)
+    replan = [clusters[claim.cluster_id] for claim, _ in skipped if claim.cluster_id in clusters]
+    async with sent_marks(sessions.kw["bind"]) as marks:
+        for (claim, nudge), outcome in zip(ready, outcomes, strict=True):
+            if isinstance(outcome, Skipped):
+                continue
+            if not await _send(
+                sessions, clock, claim, nudge.dedupe_key, nudge.cluster_id, outcome, report
+            ):
+                continue
+            # Marked (and committed) as soon as it went: a process killed now sends at most
+            # this one digest again.
+            if not await marks.mark(claim, now=now, payload=outcome.payload):
+                log.info("nudge %s: finished while no longer claimed", nudge.dedupe_key)
+            report.sent += 1
+            if nudge.cluster_id in clusters:
+                replan.append(clusters[nudge.cluster_id])
+        # Apart from "sent": should this fail, the digest planning job fills the gap.
+        others = await _plan_next_digests(marks.connection, replan, now)
+    await _plan_digests_of(sessions, others, now)
 
 
 async def _failed(
@@ -471,8 +480,17 @@ async def replan_digests(
     await insert_planned(session, fresh)
 
 
+class _DigestRow(Protocol):
+    @property
+    def dedupe_key(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def due_at(self) -> dt.datetime: ...
+
+
 def _planned_digests(
-    cluster: Cluster, rows: list[Nudge], now: dt.datetime, window: dt.datetime
+    cluster: Cluster, rows: Sequence[_DigestRow], now: dt.datetime, window: dt.datetime
 ) -> list[PlannedRow]:
     assert cluster.id is not None
     settings = nudge_settings(cluster)
@@ -496,6 +514,94 @@ def _planned_digests(
             break
         after = upcoming.due_at
     return planned
+
+
+class _Planned(NamedTuple):
+    cluster_id: int
+    dedupe_key: str
+    status: str
+    due_at: dt.datetime
+    thread_id: int | None
+
+
+_NUDGE = Nudge.metadata.tables["nudge"]
+# A cluster's digest rows `replan_digests` looks at, as plain values.
+_DIGEST_ROWS = core_select(
+    _NUDGE.c.cluster_id, _NUDGE.c.dedupe_key, _NUDGE.c.status, _NUDGE.c.due_at, _NUDGE.c.thread_id
+).where(
+    _NUDGE.c.cluster_id.in_(bindparam("ids", expanding=True)),
+    _NUDGE.c.subject_type == DIGEST_SUBJECT,
+    _NUDGE.c.subject_id == _NUDGE.c.cluster_id,
+    _NUDGE.c.kind == DIGEST,
+    or_(_NUDGE.c.status == NudgeStatus.PENDING, _NUDGE.c.due_at >= bindparam("window")),
+)
+
+
+async def _plan_next_digests(
+    connection: AsyncConnection, clusters: Sequence[Cluster], now: dt.datetime
+) -> list[int]:
+    """`replan_digests` of clusters whose digest just went, in one SELECT and one INSERT.
+
+    After a digest went its cluster usually only needs its next row: that is all this does.
+    Returns the clusters it left to `_plan_digests_of`: those with a pending row to cancel or
+    move, or a cancelled one to bring back, and the whole batch should another process have
+    planned one of the rows at the same moment.
+    """
+    ids = [cluster.id for cluster in clusters if cluster.id is not None]
+    if not ids:
+        return []
+    window = to_utc(now) - DIGEST_WINDOW
+    rows: dict[int, list[_Planned]] = {cluster_id: [] for cluster_id in ids}
+    for row in await connection.execute(_DIGEST_ROWS, {"ids": ids, "window": window}):
+        rows[row.cluster_id].append(_Planned(*row))
+    fresh: list[dict[str, Any]] = []
+    others: list[int] = []
+    for cluster in clusters:
+        assert cluster.id is not None
+        existing = {row.dedupe_key: row for row in rows[cluster.id]}
+        wanted = {p.dedupe_key: p for p in _planned_digests(cluster, rows[cluster.id], now, window)}
+        thread_id = cluster.digest_thread_id
+        if any(
+            (
+                row.status == NudgeStatus.PENDING
+                and (
+                    row.dedupe_key not in wanted
+                    or (wanted[row.dedupe_key].due_at, thread_id) != (row.due_at, row.thread_id)
+                )
+            )
+            or (
+                row.status == NudgeStatus.CANCELLED
+                and row.dedupe_key in wanted
+                and wanted[row.dedupe_key].due_at >= now
+            )
+            for row in existing.values()
+        ):
+            others.append(cluster.id)
+            continue
+        fresh += [
+            {
+                "cluster_id": cluster.id,
+                "kind": DIGEST,
+                "subject_type": DIGEST_SUBJECT,
+                "subject_id": cluster.id,
+                "dedupe_key": plan.dedupe_key,
+                "due_at": plan.due_at,
+                "status": NudgeStatus.PENDING,
+                "attempts": 0,
+                "thread_id": thread_id,
+            }
+            for key, plan in wanted.items()
+            if key not in existing and plan.due_at >= now
+        ]
+    try:
+        if fresh:
+            await connection.execute(insert(_NUDGE), fresh)
+        await connection.commit()
+    except IntegrityError:
+        await connection.rollback()
+        log.info("some digests were planned by another process; one by one instead")
+        return ids
+    return others
 
 
 async def plan_digests(sessions: SessionMaker, *, now: dt.datetime) -> int:

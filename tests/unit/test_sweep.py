@@ -24,6 +24,7 @@ from models.nudges import (
     claim_due,
     mark_sent,
     retry_delay,
+    sent_marks,
     sync_planned,
 )
 from scheduler.jobs import SWEEPER_KEY, Sweeper, tick
@@ -477,6 +478,101 @@ async def test_a_process_killed_mid_batch_sends_only_the_digest_in_flight_again(
     deliver._outbound = BatchRecorder._outbound.__get__(deliver)  # type: ignore[method-assign]
     assert (await sweep(sessions, deliver, clock)).sent == 2
     assert deliver.delivered == keys  # the first never twice
+
+
+async def test_a_batch_of_digests_takes_as_many_connections_for_five_as_for_two(
+    sessions: SessionMaker,
+) -> None:
+    """Each digest is marked sent on the batch's one connection, not in a session of its own."""
+    pool = sessions.kw["bind"].sync_engine.pool
+
+    async def connections_of_a_sweep(moment: dt.datetime, sent: int) -> int:
+        taken = 0
+
+        def checkout(*_: object) -> None:
+            nonlocal taken
+            taken += 1
+
+        event.listen(pool, "checkout", checkout)
+        try:
+            assert (await sweep(sessions, BatchRecorder(), Clock(moment))).sent == sent
+        finally:
+            event.remove(pool, "checkout", checkout)
+        return taken
+
+    await digests_of(sessions, 2)
+    two = await connections_of_a_sweep(MONDAY, 2)
+    for n in range(3):
+        await new_cluster(sessions, chat_id=-900 - n)
+    assert await plan_digests(sessions, now=MONDAY + MINUTE) == 3
+    due = {row.due_at for row in (await rows(sessions)).values() if row.status == "pending"}
+    assert len(due) == 1  # the next week's five digests fall due together
+    five = await connections_of_a_sweep(due.pop(), 5)
+    assert two == five
+
+
+async def test_after_a_batch_a_stale_pending_digest_is_cancelled_as_the_next_is_planned(
+    sessions: SessionMaker,
+) -> None:
+    plain, stale = await digests_of(sessions, 2)
+    later = MONDAY + dt.timedelta(weeks=2)
+    async with sessions() as session:  # left from settings the cluster no longer has
+        session.add(
+            Nudge(
+                cluster_id=stale,
+                kind="digest",
+                subject_type="cluster",
+                subject_id=stale,
+                dedupe_key=f"digest:{stale}:2027-W14",
+                due_at=later,
+            )
+        )
+        await session.commit()
+    assert (await sweep(sessions, BatchRecorder(), Clock(MONDAY))).sent == 2
+    found = {key: row.status for key, row in (await rows(sessions)).items()}
+    for cluster_id in (plain, stale):
+        assert found[f"digest:{cluster_id}:2027-W12"] == NudgeStatus.SENT
+        assert found[f"digest:{cluster_id}:2027-W13"] == NudgeStatus.PENDING
+    assert found[f"digest:{stale}:2027-W14"] == NudgeStatus.CANCELLED
+    assert f"digest:{plain}:2027-W14" not in found
+
+
+async def test_a_mark_is_committed_at_once_and_knows_a_lost_claim(sessions: SessionMaker) -> None:
+    cluster_id = await new_cluster(sessions)
+    await add(sessions, cluster_id, "a", NOW - MINUTE)
+    await add(sessions, cluster_id, "b", NOW - MINUTE)
+    async with sessions() as session:
+        first, second = await claim_due(session, now=NOW)
+        await session.commit()
+    lost = Claim(nudge_id=second.nudge_id, attempt=second.attempt + 1)
+    async with sent_marks(sessions.kw["bind"]) as marks:
+        assert await marks.mark(first, now=NOW, payload={"messages": [], "sent": 1, "x": 1})
+        seen = (await rows(sessions))["a"]  # from another connection, while the batch goes on
+        assert (seen.status, seen.sent_at, seen.claimed_until) == (NudgeStatus.SENT, NOW, None)
+        assert seen.payload == {"x": 1}
+        assert not await marks.mark(lost, now=NOW, payload={})
+        assert not await marks.mark(first, now=NOW, payload={})  # sent already
+    assert (await rows(sessions))["b"].status == NudgeStatus.PENDING
+
+
+async def test_marks_on_postgresql_relax_only_their_own_connection(
+    database_url: str, backend: str
+) -> None:
+    """The batch's commits skip the disk flush; the connection goes back to the pool strict,
+    even when the batch was interrupted."""
+    if backend != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)  # one connection, reused
+    show = text("SHOW synchronous_commit")
+    try:
+        with pytest.raises(RuntimeError):
+            async with sent_marks(engine) as marks:
+                assert await marks.connection.scalar(show) == "off"
+                raise RuntimeError("the batch stops")
+        async with engine.connect() as connection:
+            assert await connection.scalar(show) == "on"
+    finally:
+        await engine.dispose()
 
 
 async def test_a_digest_on_its_clusters_day_off_waits_while_the_others_go(
