@@ -128,6 +128,9 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     total = utf16_len(text)
     if total <= limit:
         return [text]
+    by_lines = _by_lines(text, limit)
+    if by_lines is not None:
+        return by_lines
     # Without characters beyond the BMP every character counts one: no encoding per atom.
     measure = utf16_len if total != len(text) else len
     atoms: list[str] = []
@@ -184,6 +187,49 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     if rest.strip() and _visible_text(rest).strip():
         chunks.append(prefix + rest)
     return chunks
+
+
+_TAG = re.compile(r"<[^>]*>")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+
+
+def _by_lines(text: str, limit: int) -> list[str] | None:
+    """The common case, cheaply: whole lines packed into parts, when no line is longer than
+    half a part and each closes the tags it opens (lists and overviews are made so). None
+    otherwise, and the careful split below runs."""
+    parts: list[str] = []
+    current: list[str] = []
+    size = -1  # each line end between two lines counts one
+    for line in text.split("\n"):
+        shown = line
+        if "<" in line or "&" in line:
+            tags = _TAG.findall(line)
+            if line.count("<") != len(tags) or not _closes_its_tags(tags):
+                return None
+            shown = _ENTITY.sub("&", _TAG.sub("", line))
+        width = utf16_len(shown)
+        if width > limit // 2:
+            return None
+        if current and size + 1 + width > limit:
+            _keep(parts, current)
+            current, size = [], -1
+        current.append(line)
+        size += 1 + width
+    _keep(parts, current)
+    return parts
+
+
+def _closes_its_tags(tags: list[str]) -> bool:
+    stack: list[tuple[str, str]] = []
+    for tag in tags:
+        _track(stack, tag)
+    return not stack
+
+
+def _keep(parts: list[str], lines: list[str]) -> None:
+    part = "\n".join(lines).strip("\n ")
+    if _visible_text(part).strip():
+        parts.append(part)
 
 
 def _visible_size(atom: str) -> int:

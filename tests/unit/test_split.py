@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.sandbox.emulator import ApiError, parse_html
@@ -58,3 +58,30 @@ def test_a_text_full_of_ampersands_inside_italics_is_split_without_cutting_eithe
 
 def test_a_short_message_is_left_alone() -> None:
     assert split_message("<b>Afspraak 1</b> genoteerd") == ["<b>Afspraak 1</b> genoteerd"]
+
+
+@st.composite
+def overview(draw: st.DrawFn) -> str:
+    """A long list of short lines, as /clusters and the registers make them."""
+    lines = []
+    for _ in range(draw(st.integers(60, 120))):
+        word = html.escape(
+            draw(st.text(alphabet=st.sampled_from(list("&<>abcé€😀")), min_size=2, max_size=12))
+        )
+        text = " ".join([word] * draw(st.integers(4, 12)))
+        tag = draw(TAGS)
+        lines.append(draw(st.sampled_from([f"<{tag}>{text}</{tag}>", text, ""])))
+    return "\n".join(lines)
+
+
+@settings(max_examples=30)  # each example is a long text: a few dozen say enough
+@given(overview())
+def test_a_long_list_of_short_lines_is_cut_between_lines_only(text: str) -> None:
+    assume(utf16_len(parse_html(text)) > MAX_MESSAGE)
+    parts = split_message(text)
+    lines = set(text.split("\n"))
+    for part in parts:
+        assert 0 < utf16_len(parse_html(part)) <= MAX_MESSAGE
+        assert all(line in lines for line in part.split("\n")), part[:200]
+    squeeze = "".join(parse_html(text).split())
+    assert "".join(visible(parts).split()) == squeeze
