@@ -25,7 +25,7 @@ from telegram.ext import BaseUpdateProcessor
 # Updates waiting for their chat hold a slot too: room for many chats at once.
 MAX_CONCURRENT_UPDATES = 4096
 # Chats whose update runs at once: as many as the connections the bot has to Telegram
-# (python-telegram-bot's pool of 256), so a running update never waits for a connection.
+# (bot/app.py: CONNECTIONS), so a running update never waits for one.
 MAX_RUNNING_CHATS = 256
 
 
