@@ -11,9 +11,10 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bench.fake import FakeTelegram, SentMessage
+if TYPE_CHECKING:  # the bot processes import this module: the fake (aiohttp and all) stays out
+    from bench.fake import FakeTelegram, SentMessage
 
 FACILITATOR_ID = 900_000_001
 PLACES = ["Pajottegem", "Bever", "Pepingen", "Lennik"]

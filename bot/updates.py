@@ -3,6 +3,13 @@
 A reply that waits for Telegram's per-group limit (20 a minute) must hold up only its own
 chat: a busy or hostile group never delays another cluster. Within one chat the order of
 updates is kept, so "/afspraak" and the "/klaar" typed after it are handled in that order.
+
+Only so many chats' updates run at once: in a burst (a thousand clusters speaking at once, or
+Telegram handing over a backlog after a restart) each running update holds its context, its
+turn and its rows until its reply is sent, and thousands of them at once cost tens of megabytes
+while they could not go faster than the database and the connections to Telegram allow anyway.
+An update waiting for its own chat holds no such place, so a busy or hostile group never takes
+more than one.
 """
 
 from __future__ import annotations
@@ -17,6 +24,9 @@ from telegram.ext import BaseUpdateProcessor
 
 # Updates waiting for their chat hold a slot too: room for many chats at once.
 MAX_CONCURRENT_UPDATES = 4096
+# Chats whose update runs at once: as many as the connections the bot has to Telegram
+# (bot/app.py: CONNECTIONS), so a running update never waits for one.
+MAX_RUNNING_CHATS = 256
 
 
 def chat_key(update: object) -> object:
@@ -34,13 +44,20 @@ def chat_key(update: object) -> object:
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """One lock per chat, taken in arrival order (asyncio locks are fair); freed when idle."""
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+        max_running_chats: int = MAX_RUNNING_CHATS,
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[object, asyncio.Lock] = {}
         self._users: dict[object, int] = {}
+        self._running = asyncio.Semaphore(max_running_chats)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        async with self.in_order(chat_key(update)):
+        # The chat's turn first, then a place among the running: the coroutine has not started
+        # yet, so an update still waiting costs little more than the update itself.
+        async with self.in_order(chat_key(update)), self._running:
             await coroutine
 
     @asynccontextmanager

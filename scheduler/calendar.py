@@ -11,9 +11,16 @@ time), and an ambiguous wall time in the autumn fold means its first occurrence.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 __all__ = [
     "CalendarRules",
@@ -54,15 +61,41 @@ class CalendarRules:
     extra_days_off: frozenset[tuple[int, int]] = frozenset()
 
 
+def _belgium() -> type[HolidayBase]:
+    """The `holidays` package's Belgium, without the other two hundred countries.
+
+    Importing any one country runs `holidays.countries/__init__`, which imports every country
+    the package knows (some 12 MB and a tenth of a second); the registry's lazy loading goes
+    through that same package. Belgium's own module imports only the package's shared parts,
+    so it is loaded from its file under its own name: a later `import holidays.countries`
+    still works and reuses it.
+    """
+    name = "holidays.countries.belgium"
+    module = sys.modules.get(name)
+    if module is None:
+        package = importlib.util.find_spec("holidays.countries")  # imports `holidays`, not this
+        assert package is not None and package.submodule_search_locations
+        folder = next(iter(package.submodule_search_locations))
+        spec = importlib.util.spec_from_file_location(name, os.path.join(folder, "belgium.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
+    belgium: type[HolidayBase] = module.Belgium
+    return belgium
+
+
 @lru_cache(maxsize=128)
 def belgian_holidays(year: int) -> frozenset[dt.date]:
     """Belgium's public holidays of `year`, from the `holidays` package, built once per year.
 
     The package is imported on first use, not at start-up: most updates never ask.
     """
-    import holidays
-
-    return frozenset(holidays.country_holidays("BE", years=year))
+    return frozenset(_belgium()(years=year))
 
 
 # The languages `holidays` names Belgian holidays in, by the bot's language codes.
@@ -72,9 +105,7 @@ _HOLIDAY_LANGUAGES = {"nl": "nl", "fr": "fr", "en": "en_US"}
 @lru_cache(maxsize=64)
 def _holiday_names(year: int, language: str) -> dict[dt.date, str]:
     """The holidays' names, from `holidays`, loaded only when a day off must be named."""
-    import holidays
-
-    named = holidays.country_holidays("BE", years=year, language=_HOLIDAY_LANGUAGES[language])
+    named = _belgium()(years=year, language=_HOLIDAY_LANGUAGES[language])
     return dict(named.items())
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -15,6 +18,7 @@ from scheduler.calendar import (
     DayOff,
     add_working_days,
     at_local,
+    belgian_holidays,
     day_off,
     default_poll_deadline,
     is_allowed_moment,
@@ -294,3 +298,23 @@ def test_why_a_day_is_off() -> None:
     assert day_off(dt.date(2027, 7, 12), rules) is None  # Monday
     assert day_off(dt.date(2029, 7, 11), rules) == DayOff("extra")
     assert day_off(dt.date(2029, 7, 11), CalendarRules(ZoneInfo("Europe/Brussels"))) is None
+
+
+def test_the_belgian_holidays_load_without_every_other_country() -> None:
+    # In a fresh process: this one may have imported every country already (as above).
+    script = (
+        "import sys, datetime as dt\n"
+        "from scheduler.calendar import belgian_holidays, day_off, CalendarRules\n"
+        "assert dt.date(2026, 7, 21) in belgian_holidays(2026)\n"
+        "assert day_off(dt.date(2026, 7, 21), CalendarRules(tz=None), 'fr').name\n"
+        "countries = [m for m in sys.modules if m.startswith('holidays.countries.')]\n"
+        "assert countries == ['holidays.countries.belgium'], countries\n"
+        "import holidays\n"
+        "assert holidays.country_holidays('NL', years=2026)\n"  # the rest still loads on demand
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[2])
+
+
+def test_the_belgian_table_is_the_packages_own() -> None:
+    for year in (2025, 2026, 2031):
+        assert belgian_holidays(year) == frozenset(holidays.country_holidays("BE", years=year))
