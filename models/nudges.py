@@ -367,13 +367,7 @@ async def mark_sent(
     """
     if discard:
         result = await session.exec(
-            delete(Nudge)
-            .where(
-                col(Nudge.id) == claim.nudge_id,
-                col(Nudge.attempts) == claim.attempt,
-                col(Nudge.status) == NudgeStatus.PENDING,
-            )
-            .execution_options(synchronize_session=False)
+            _DISCARD, params={"claimed_id": claim.nudge_id, "claimed_attempt": claim.attempt}
         )
         return bool(getattr(result, "rowcount", 0))
     values: dict[str, Any] = {}
