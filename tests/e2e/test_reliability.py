@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlmodel import col, select
 
@@ -116,20 +116,25 @@ USER_TEXT = (
     title=USER_TEXT.map(lambda text: text.strip()[:120] or "x"),
     name=USER_TEXT.map(lambda text: text.strip()[:60] or "x"),
 )
+# An owner makes the agreement nudged, overdue and at last escalated in private.
+@example(texts=["<i>&amp;", "Klimaattafel &lt; @abc"], title="Klimaat & <b>", name="Ann")
 async def test_any_text_gives_deliverable_replies_listings_and_nudges(
     world: World, texts: list[str], title: str, name: str
 ) -> None:
     group = world.group(title)
     fien = group.facilitator
+    await fien.in_private().says("/start")  # escalations reach the facilitator in private
     await fien.says("/start")
     someone = group.person(name)
     for text in texts:
         await someone.says(f"/afspraak {text} tegen morgen")
         await fien.says(f"/actie {text}")
     await fien.says("/schrap 1")
-    for listing in ("/afspraken", "/afspraken alle", "/acties", "/overzicht", "/clusters"):
+    for listing in ("/afspraken", "/afspraken alle", "/acties", "/overzicht"):
         await fien.says(listing)
-    await world.run_until(world.clock.local() + dt.timedelta(days=3))
+    await fien.in_private().says("/clusters")  # every cluster's title, in one private list
+    # Long enough for every nudge of the example's own agreements, the escalation included.
+    await world.run_until(world.clock.local() + dt.timedelta(days=24))
     assert world.fake.take_rejections() == []
     assert not any("ging iets mis" in m.text for m in group.messages)
 
