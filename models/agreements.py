@@ -8,7 +8,17 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, and_, func, or_
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Text,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    func,
+    or_,
+)
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -204,12 +214,16 @@ async def create_agreement(
     return agreement
 
 
+_BY_NUMBER = select(Agreement).where(
+    col(Agreement.cluster_id) == bindparam("cluster_id"),
+    col(Agreement.number) == bindparam("number"),
+)
+
+
 async def get_agreement(session: AsyncSession, *, cluster: Cluster, number: int) -> Agreement:
     """Another cluster's agreement is as unknown as one that never existed."""
-    result = await session.exec(
-        select(Agreement).where(Agreement.cluster_id == cluster.id, Agreement.number == number)
-    )
-    agreement = result.first()
+    params = {"cluster_id": cluster.id, "number": number}
+    agreement = (await session.exec(_BY_NUMBER, params=params)).first()
     if agreement is None:
         raise NotFound("agreement.not_found", number=number)
     return agreement
@@ -366,6 +380,15 @@ async def history(
     return agreement, events
 
 
+# `/afspraken` and the weekly digest read these; built once, as building costs more than running.
+_OF_CLUSTER = select(Agreement).where(col(Agreement.cluster_id) == bindparam("cluster_id"))
+_OPEN_TASKS = _OF_CLUSTER.where(
+    col(Agreement.status) == AgreementStatus.OPEN, col(Agreement.kind) == AgreementKind.TASK
+)
+_MEMBERS = select(Member).where(col(Member.cluster_id) == bindparam("cluster_id"))
+_PLACES = select(Municipality).where(col(Municipality.cluster_id) == bindparam("cluster_id"))
+
+
 async def list_agreements(
     session: AsyncSession,
     *,
@@ -382,11 +405,9 @@ async def list_agreements(
     `mine` and `overdue` hold tasks only: a decision has nothing left to do.
     """
     today = local_today(cluster, now)
-    query = select(Agreement).where(Agreement.cluster_id == cluster.id)
+    query = _OF_CLUSTER
     if scope in (Scope.OPEN, Scope.MINE, Scope.OVERDUE):
-        query = query.where(
-            Agreement.status == AgreementStatus.OPEN, Agreement.kind == AgreementKind.TASK
-        )
+        query = _OPEN_TASKS
     if scope == Scope.OVERDUE:
         query = query.where(col(Agreement.due_date).is_not(None), col(Agreement.due_date) < today)
     if scope == Scope.DECISIONS:
@@ -411,7 +432,7 @@ async def list_agreements(
         query = query.where(Agreement.municipality_id == municipality.id)
     if action is not None:
         query = query.where(Agreement.action_id == action.id)
-    agreements = list((await session.exec(query)).all())
+    agreements = list((await session.exec(query, params={"cluster_id": cluster.id})).all())
     agreements.sort(key=lambda agreement: sort_key(agreement, today))
     members, municipalities = await people_and_places(session, cluster=cluster)
     return Register(
@@ -424,8 +445,9 @@ async def people_and_places(
 ) -> tuple[dict[int, Member], dict[int, Municipality]]:
     """Every member and municipality of the cluster, erased and removed ones included (old
     agreements still name them): two queries instead of one per row."""
-    members = await session.exec(select(Member).where(Member.cluster_id == cluster.id))
-    places = await session.exec(select(Municipality).where(Municipality.cluster_id == cluster.id))
+    params = {"cluster_id": cluster.id}
+    members = await session.exec(_MEMBERS, params=params)
+    places = await session.exec(_PLACES, params=params)
     return (
         {m.id: m for m in members.all() if m.id is not None},
         {m.id: m for m in places.all() if m.id is not None},

@@ -455,25 +455,30 @@ async def members_of(session: AsyncSession, *, cluster: Cluster) -> list[Member]
     return list(result.all())
 
 
+# The lookups an ordinary command makes, built once: building a statement costs more than
+# SQLite running it (bench: 0.3 of 0.8 ms for a one-row lookup).
+_BY_USERNAME = select(Member).where(
+    col(Member.cluster_id) == bindparam("cluster_id"),
+    func.lower(Member.username) == bindparam("username"),
+)
+_BY_USER_ID = select(Member).where(
+    col(Member.cluster_id) == bindparam("cluster_id"), col(Member.user_id) == bindparam("user_id")
+)
+
+
 async def find_member_by_username(
     session: AsyncSession, *, cluster: Cluster, username: str
 ) -> Member | None:
-    username = username.lstrip("@")
-    result = await session.exec(
-        select(Member).where(
-            Member.cluster_id == cluster.id, func.lower(Member.username) == username.lower()
-        )
-    )
-    return result.first()
+    username = username.lstrip("@").lower()
+    params = {"cluster_id": cluster.id, "username": username}
+    return (await session.exec(_BY_USERNAME, params=params)).first()
 
 
 async def find_member_by_user_id(
     session: AsyncSession, *, cluster: Cluster, user_id: int
 ) -> Member | None:
-    result = await session.exec(
-        select(Member).where(Member.cluster_id == cluster.id, Member.user_id == user_id)
-    )
-    return result.first()
+    params = {"cluster_id": cluster.id, "user_id": user_id}
+    return (await session.exec(_BY_USER_ID, params=params)).first()
 
 
 async def make_coordinator(
@@ -557,13 +562,20 @@ async def clusters_coordinated_by(session: AsyncSession, *, user_id: int) -> lis
 # --- municipalities -------------------------------------------------------------------------
 
 
+_MUNICIPALITIES = select(Municipality).where(
+    col(Municipality.cluster_id) == bindparam("cluster_id")
+)
+_ALL_MUNICIPALITIES = _MUNICIPALITIES.order_by(col(Municipality.key))
+_ACTIVE_MUNICIPALITIES = _MUNICIPALITIES.where(col(Municipality.active).is_(True)).order_by(
+    col(Municipality.key)
+)
+
+
 async def municipalities_of(
     session: AsyncSession, *, cluster: Cluster, include_removed: bool = False
 ) -> list[Municipality]:
-    query = select(Municipality).where(Municipality.cluster_id == cluster.id)
-    if not include_removed:
-        query = query.where(col(Municipality.active).is_(True))
-    result = await session.exec(query.order_by(Municipality.key))
+    query = _ALL_MUNICIPALITIES if include_removed else _ACTIVE_MUNICIPALITIES
+    result = await session.exec(query, params={"cluster_id": cluster.id})
     return list(result.all())
 
 

@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, BigInteger, Column, Text, UniqueConstraint, and_, func, or_, update
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Text,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    func,
+    or_,
+    update,
+)
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -259,6 +270,17 @@ async def options_of_polls(
     return found
 
 
+# A press on a poll reads these two; built once, as building costs more than running them.
+_OPTION = select(PollOption).where(
+    col(PollOption.poll_id) == bindparam("poll_id"),
+    col(PollOption.position) == bindparam("position"),
+)
+_VOTE = select(PollVote).where(
+    col(PollVote.option_id) == bindparam("option_id"),
+    col(PollVote.member_id) == bindparam("member_id"),
+)
+
+
 async def vote(
     session: AsyncSession,
     *,
@@ -277,18 +299,13 @@ async def vote(
         raise DomainError("poll.closed", number=poll.number)
     if now >= poll.deadline_at:
         raise DomainError("poll.deadline_passed", number=poll.number)
-    result = await session.exec(
-        select(PollOption).where(PollOption.poll_id == poll.id, PollOption.position == position)
-    )
-    option = result.first()
+    params = {"poll_id": poll.id, "position": position}
+    option = (await session.exec(_OPTION, params=params)).first()
     if option is None:
         raise NotFound("poll.unknown")
     assert option.id is not None and member.id is not None
-    existing = (
-        await session.exec(
-            select(PollVote).where(PollVote.option_id == option.id, PollVote.member_id == member.id)
-        )
-    ).first()
+    params = {"option_id": option.id, "member_id": member.id}
+    existing = (await session.exec(_VOTE, params=params)).first()
     if existing is not None and existing.answer == answer:
         return option, False
     if existing is None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from typing import Any
+
+from sqlalchemy import bindparam, update
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.clusters import Cluster
@@ -16,13 +19,22 @@ async def next_number(session: AsyncSession, cluster_id: int, counter: str) -> i
     A single UPDATE … RETURNING holds the row lock until commit, so two processes can never
     hand out the same number, and a rolled-back number is simply skipped.
     """
-    if counter not in COUNTERS:
+    statement = _NEXT.get(counter)
+    if statement is None:
         raise ValueError(f"unknown counter {counter}")
+    result = await session.exec(statement, params={"cluster_id": cluster_id})
+    return int(result.scalar_one())
+
+
+def _next(counter: str) -> Any:
     column = getattr(Cluster, counter)
-    result = await session.exec(
+    return (
         update(Cluster)
-        .where(Cluster.id == cluster_id)  # type: ignore[arg-type]
+        .where(col(Cluster.id) == bindparam("cluster_id"))
         .values({counter: column + 1})
         .returning(column)
     )
-    return int(result.scalar_one())
+
+
+# Built once: one of these runs with every agreement, poll and meeting recorded.
+_NEXT = {counter: _next(counter) for counter in COUNTERS}
