@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.db import defer_insert
 from models.types import UTCDateTime
 
 
@@ -39,19 +40,20 @@ async def record(
     now: dt.datetime,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-) -> AuditEvent:
-    event = AuditEvent(
-        cluster_id=cluster_id,
-        at=now,
-        actor_member_id=actor_member_id,
-        entity=entity,
-        entity_id=entity_id,
-        action=action,
-        before=before,
-        after=after,
-    )
-    session.add(event)
-    return event
+) -> None:
+    """Kept back and inserted before the session's next statement: nothing in the turn reads
+    the new event as an object, and a plain INSERT costs a fraction of an ORM object's flush."""
+    event = {
+        "cluster_id": cluster_id,
+        "at": now,
+        "actor_member_id": actor_member_id,
+        "entity": entity,
+        "entity_id": entity_id,
+        "action": action,
+        "before": before,
+        "after": after,
+    }
+    await defer_insert(session, AuditEvent, [event])
 
 
 async def history(

@@ -172,7 +172,11 @@ async def defer_insert(session: AsyncSession, entity: Any, rows: Rows) -> None:
         return
     if not sync.in_transaction():
         sync.begin()  # so that a rollback, which ends it, drops the rows too
-    sync.info.setdefault(_DEFERRED, []).append((entity, rows))
+    pending: list[tuple[Any, Rows]] = sync.info.setdefault(_DEFERRED, [])
+    if pending and pending[-1][0] is entity and pending[-1][1][0].keys() == rows[0].keys():
+        pending[-1][1].extend(rows)  # one INSERT for rows of one table, as a flush would
+    else:
+        pending.append((entity, list(rows)))
     sync.info["wrote"] = True
 
 
@@ -190,7 +194,26 @@ def take_deferred(session: AsyncSession, entity: Any) -> Rows:
 
 def _insert_deferred(session: Session) -> None:
     for entity, rows in session.info.pop(_DEFERRED, ()):
-        session.execute(insert(entity), rows)
+        # On the connection, past the ORM's bulk-insert layer, which costs twice the INSERT.
+        session.connection().execute(insert(entity.__table__), rows)
+
+
+async def execute_core(session: AsyncSession, statement: Any, params: dict[str, Any] | Rows) -> Any:
+    """Run a statement that needs no ORM objects on the session's connection and transaction.
+
+    The ORM's handling of an UPDATE … RETURNING costs twice the statement itself (syncing the
+    objects it holds, compiling for the ORM); rows kept back go first, as before any statement,
+    and the session counts it as a write. Objects changed but not flushed are not flushed first:
+    use it only for statements that do not read them.
+    """
+    sync = session.sync_session
+    if _DEFERRED in sync.info:
+        await session.run_sync(_insert_deferred)
+    connection = await session.connection()
+    result = await connection.execute(statement, params)
+    if statement.is_dml:
+        sync.info["wrote"] = True
+    return result
 
 
 @event.listens_for(_TrackedSession, "before_commit")

@@ -28,7 +28,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import record
 from models.clusters import Cluster, Member
-from models.db import defer_insert, take_deferred
+from models.db import defer_insert, execute_core, take_deferred
 from models.errors import DomainError
 from models.types import UTCDateTime
 
@@ -172,6 +172,10 @@ async def cancel_pending(
 MESSAGE = "message"
 
 
+_NUDGE = SQLModel.metadata.tables["nudge"]
+_ADD_OUTBOX = insert(_NUDGE).returning(_NUDGE.c.id, _NUDGE.c.dedupe_key)
+
+
 async def add_outbox(
     session: AsyncSession,
     *,
@@ -204,10 +208,7 @@ async def add_outbox(
     # ORM's would split the rows by which of their columns are empty).
     kept = take_deferred(session, Nudge)
     rows = [{**row, "claimed_until": None, "payload": None} for row in kept]
-    table = Nudge.metadata.tables["nudge"]
-    result = await session.exec(
-        insert(table).returning(table.c.id, table.c.dedupe_key), params=[*rows, outbox]
-    )
+    result = await execute_core(session, _ADD_OUTBOX, [*rows, outbox])
     nudge_id = next(row_id for row_id, row_key in result.all() if row_key == dedupe_key)
     return Claim(nudge_id=nudge_id, attempt=1)
 

@@ -9,6 +9,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.clusters import Cluster
+from models.db import execute_core
 
 COUNTERS = ("agreement_seq", "action_seq", "poll_seq", "meeting_seq")
 
@@ -22,7 +23,7 @@ async def next_number(session: AsyncSession, cluster_id: int, counter: str) -> i
     statement = _NEXT.get(counter)
     if statement is None:
         raise ValueError(f"unknown counter {counter}")
-    result = await session.exec(statement, params={"cluster_id": cluster_id})
+    result = await execute_core(session, statement, {"cluster_id": cluster_id})
     return int(result.scalar_one())
 
 
