@@ -65,6 +65,11 @@ def async_url(url: str) -> URL:
     raise DatabaseUrlError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
 
 
+# An execution option for a connection that runs one statement and commits it: SQLite then
+# runs it on its own, without BEGIN IMMEDIATE and COMMIT around it (two trips to its thread).
+SINGLE_STATEMENT = "single_statement"
+
+
 def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
@@ -94,6 +99,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
+            if connection.get_execution_options().get(SINGLE_STATEMENT):
+                return  # SQLite's autocommit: the statement takes its lock and commits alone
             # Updates of several chats run at once: a transaction that read and then writes
             # would fail at once with "database is locked" if another wrote in between, so
             # each takes the write lock up front (waiting up to busy_timeout). Transactions are

@@ -30,6 +30,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import record
 from models.clusters import Cluster, Member, Municipality
+from models.db import execute_core
 from models.errors import DomainError, NotFound
 from models.poll_rules import (
     Answer,
@@ -270,6 +271,30 @@ async def options_of_polls(
     return found
 
 
+_UPSERTS: dict[str, PgInsert | SqliteInsert] = {}
+
+
+def _upsert_vote(dialect: str) -> PgInsert | SqliteInsert:
+    """The dialect's own INSERT … ON CONFLICT of a vote, built once; only the one in use is
+    loaded. The values are bound at each run."""
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            statement = pg_insert(PollVote)
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            statement = sqlite_insert(PollVote)
+        statement = statement.on_conflict_do_update(
+            index_elements=["option_id", "member_id"],
+            set_={"answer": statement.excluded.answer, "updated_at": statement.excluded.updated_at},
+        )
+        _UPSERTS[dialect] = statement
+    return statement
+
+
 # A press on a poll reads these two; built once, as building costs more than running them.
 _OPTION = select(PollOption).where(
     col(PollOption.poll_id) == bindparam("poll_id"),
@@ -317,22 +342,7 @@ async def vote(
             "answer": Answer(answer).value,
             "updated_at": now,
         }
-        # Each dialect's own INSERT … ON CONFLICT; only the one in use is loaded.
-        statement: PgInsert | SqliteInsert
-        if session.get_bind().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-            statement = pg_insert(PollVote).values(**values)
-        else:
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-            statement = sqlite_insert(PollVote).values(**values)
-        await session.exec(
-            statement.on_conflict_do_update(
-                index_elements=["option_id", "member_id"],
-                set_={"answer": values["answer"], "updated_at": now},
-            )
-        )
+        await execute_core(session, _upsert_vote(session.get_bind().dialect.name), values)
         return option, True
     existing.answer = Answer(answer)
     existing.updated_at = now

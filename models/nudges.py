@@ -28,7 +28,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import record
 from models.clusters import Cluster, Member
-from models.db import defer_insert, execute_core, take_deferred
+from models.db import SINGLE_STATEMENT, defer_insert, execute_core, take_deferred
 from models.errors import DomainError
 from models.types import UTCDateTime
 
@@ -387,11 +387,13 @@ async def mark_sent(
 
 async def discard_reply(engine: AsyncEngine, *, claim: Claim) -> bool:
     """`mark_sent(discard=True)` of a turn's reply, once it went: one DELETE on a connection of
-    its own, with no session around it; on PostgreSQL outside a transaction too (a single
-    statement is atomic by itself), which makes it one round trip instead of three."""
+    its own, with no session around it, and outside a transaction (a single statement is
+    atomic by itself), which makes it one round trip instead of three."""
     async with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            connection = await connection.execution_options(**{SINGLE_STATEMENT: True})
         result = await connection.execute(
             _DISCARD, {"claimed_id": claim.nudge_id, "claimed_attempt": claim.attempt}
         )
