@@ -17,6 +17,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     func,
+    insert,
     or_,
 )
 from sqlmodel import Field, SQLModel, col, select
@@ -142,6 +143,9 @@ def snapshot(agreement: Agreement) -> dict[str, Any]:
     }
 
 
+_INSERT = insert(Agreement).returning(Agreement)
+
+
 async def create_agreement(
     session: AsyncSession,
     *,
@@ -190,26 +194,27 @@ async def create_agreement(
     if municipality_id is None and owner is not None:
         municipality_id = owner.municipality_id
     number = await next_number(session, cluster.id, "agreement_seq")
-    agreement = Agreement(
-        cluster_id=cluster.id,
-        number=number,
-        text=text,
-        kind=agreement_kind,
-        status=AgreementStatus.OPEN,
-        theme=theme or (action.theme if action is not None else None),
-        owner_member_id=owner.id if owner is not None else None,
-        municipality_id=municipality_id,
-        action_id=action.id if action is not None else None,
-        meeting_id=meeting_id,
-        due_date=due_date,
-        due_time=due_time,
-        created_by_member_id=by.id,
-        created_at=now,
-        source_message_id=source_message_id,
-        thread_id=thread_id,
-    )
-    session.add(agreement)
-    await session.flush()
+    values = {
+        "cluster_id": cluster.id,
+        "number": number,
+        "text": text,
+        "kind": agreement_kind,
+        "status": AgreementStatus.OPEN,
+        "theme": theme or (action.theme if action is not None else None),
+        "owner_member_id": owner.id if owner is not None else None,
+        "municipality_id": municipality_id,
+        "action_id": action.id if action is not None else None,
+        "meeting_id": meeting_id,
+        "due_date": due_date,
+        "due_time": due_time,
+        "created_by_member_id": by.id,
+        "created_at": now,
+        "closed_at": None,
+        "source_message_id": source_message_id,
+        "thread_id": thread_id,
+    }
+    # The row comes back as the session's object, as after a flush, for half the flush's work.
+    agreement: Agreement = (await session.exec(_INSERT, params=values)).scalar_one()
     await _audit(session, agreement, by, "created", now, None, snapshot(agreement))
     return agreement
 

@@ -74,6 +74,14 @@ class PlannedRow:
     due_at: dt.datetime
 
 
+# Every change to an agreement, poll or meeting reads its nudges: built once.
+_OF_SUBJECT = select(Nudge).where(
+    col(Nudge.cluster_id) == bindparam("cluster_id"),
+    col(Nudge.subject_type) == bindparam("subject_type"),
+    col(Nudge.subject_id) == bindparam("subject_id"),
+)
+
+
 async def sync_planned(
     session: AsyncSession,
     *,
@@ -103,14 +111,11 @@ async def sync_planned(
     if loaded is not None:
         existing = {row.dedupe_key: row for row in loaded if kinds is None or row.kind in kinds}
     elif not new:
-        query = select(Nudge).where(
-            Nudge.cluster_id == cluster_id,
-            Nudge.subject_type == subject_type,
-            Nudge.subject_id == subject_id,
-        )
+        query = _OF_SUBJECT
         if kinds is not None:
             query = query.where(col(Nudge.kind).in_(list(kinds)))
-        existing = {row.dedupe_key: row for row in (await session.exec(query)).all()}
+        params = {"cluster_id": cluster_id, "subject_type": subject_type, "subject_id": subject_id}
+        existing = {row.dedupe_key: row for row in (await session.exec(query, params=params)).all()}
     wanted = {row.dedupe_key: row for row in planned}
     for key, row in existing.items():
         if row.status == NudgeStatus.PENDING and key not in wanted:
