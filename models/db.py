@@ -201,7 +201,7 @@ def take_deferred(session: AsyncSession, entity: Any) -> Rows:
 
 def _insert_deferred(session: Session) -> None:
     for entity, rows in session.info.pop(_DEFERRED, ()):
-        # On the connection, past the ORM's bulk-insert layer, which costs twice the INSERT.
+        # On the connection: plain rows need nothing of the ORM's bulk-insert layer.
         session.connection().execute(insert(entity.__table__), rows)
 
 
