@@ -21,6 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
 from bench.report import Row, print_table
 from bench.scenarios import (
     digest_rows,
@@ -29,6 +32,7 @@ from bench.scenarios import (
     sweep_rows,
     throughput_rows,
 )
+from models.db import create_engine, masked
 
 
 async def _database_rows(name: str, url: str, quick: bool) -> list[Row]:
@@ -49,6 +53,19 @@ async def _database_rows(name: str, url: str, quick: bool) -> list[Row]:
     return rows
 
 
+async def _reachable(url: str) -> str | None:
+    """Why the database at `url` cannot be used, found before any row is measured."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError) as exc:
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    finally:
+        await engine.dispose()
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller scale, under two minutes")
@@ -59,6 +76,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         targets = {"SQLite": f"sqlite:///{Path(folder) / 'bench.db'}"}
         if url := os.environ.get("BENCH_DATABASE_URL"):
+            if (problem := asyncio.run(_reachable(url))) is not None:
+                sys.exit(f"bench: cannot use BENCH_DATABASE_URL {masked(url)}: {problem}")
             targets["PostgreSQL"] = url
         for name, url in targets.items():
             rows += asyncio.run(_database_rows(name, url, args.quick))
