@@ -213,7 +213,7 @@ async def create_agreement(
         "source_message_id": source_message_id,
         "thread_id": thread_id,
     }
-    # The row comes back as the session's object, as after a flush, for half the flush's work.
+    # The row comes back as the session's object, as after a flush, without the flush's work.
     agreement: Agreement = (await session.exec(_INSERT, params=values)).scalar_one()
     await _audit(session, agreement, by, "created", now, None, snapshot(agreement))
     return agreement
