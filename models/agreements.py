@@ -26,7 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.actions import Action, Theme
 from models.audit import AuditEvent, record
 from models.audit import history as audit_history
-from models.clusters import Cluster, Member, Municipality, Role
+from models.clusters import Cluster, Member, Municipality, Role, municipalities_of
 from models.errors import DomainError, NotAllowed, NotFound
 from models.sequence import next_number
 from models.types import UTCDateTime
@@ -391,7 +391,6 @@ _OPEN_TASKS = _OF_CLUSTER.where(
     col(Agreement.status) == AgreementStatus.OPEN, col(Agreement.kind) == AgreementKind.TASK
 )
 _MEMBERS = select(Member).where(col(Member.cluster_id) == bindparam("cluster_id"))
-_PLACES = select(Municipality).where(col(Municipality.cluster_id) == bindparam("cluster_id"))
 
 
 async def list_agreements(
@@ -450,12 +449,11 @@ async def people_and_places(
 ) -> tuple[dict[int, Member], dict[int, Municipality]]:
     """Every member and municipality of the cluster, erased and removed ones included (old
     agreements still name them): two queries instead of one per row."""
-    params = {"cluster_id": cluster.id}
-    members = await session.exec(_MEMBERS, params=params)
-    places = await session.exec(_PLACES, params=params)
+    members = await session.exec(_MEMBERS, params={"cluster_id": cluster.id})
+    places = await municipalities_of(session, cluster=cluster, include_removed=True)
     return (
         {m.id: m for m in members.all() if m.id is not None},
-        {m.id: m for m in places.all() if m.id is not None},
+        {m.id: m for m in places if m.id is not None},
     )
 
 

@@ -1,5 +1,5 @@
-"""Nudge rows kept back for the outbox row's INSERT: never lost, never out of sight of the
-transaction that planned them, gone with a rollback."""
+"""Rows kept back (nudges for the outbox row's INSERT, audit events): never lost, never out of
+sight of the transaction that made them, one INSERT per table, gone with a rollback."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
+from models.audit import AuditEvent, history, record
 from models.clusters import Cluster
 from models.db import create_engine, session_maker
 from models.nudges import MESSAGE, Nudge, NudgeStatus, PlannedRow, add_outbox, sync_planned
@@ -114,3 +115,44 @@ async def test_a_rollback_drops_what_was_kept_back(engine: AsyncEngine) -> None:
         await plan(session, cluster, count=1)
     # Closed without a commit: nothing was ever written.
     assert await keys(engine) == []
+
+
+async def test_audit_events_go_in_with_one_insert_before_the_next_query(
+    engine: AsyncEngine,
+) -> None:
+    cluster = await cluster_id(engine)
+    seen: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(statement.lstrip().upper())
+
+    async def created(session: Any, entity_id: int) -> None:
+        await record(
+            session,
+            cluster_id=cluster,
+            actor_member_id=None,
+            entity="agreement",
+            entity_id=entity_id,
+            action="created",
+            now=NOW,
+            after={"text": f"Taak {entity_id}"},
+        )
+
+    event.listen(engine.sync_engine, "before_cursor_execute", note)
+    try:
+        async with session_maker(engine)() as session:
+            await created(session, 1)
+            await created(session, 2)
+            assert seen == []  # kept back until a statement needs them
+            events = await history(session, cluster_id=cluster, entity="agreement", entity_id=2)
+            assert [(e.action, e.after) for e in events] == [("created", {"text": "Taak 2"})]
+            await session.commit()
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", note)
+    assert sum(s.startswith("INSERT INTO AUDITEVENT") for s in seen) == 1, seen
+    async with session_maker(engine)() as session:
+        await created(session, 3)
+        await session.rollback()
+    async with session_maker(engine)() as session:
+        rows = (await session.exec(select(AuditEvent.entity_id, AuditEvent.before))).all()
+    assert sorted(rows) == [(1, None), (2, None)]

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models.db import create_engine
+from models.db import SINGLE_STATEMENT, create_engine
 
 
 @pytest.fixture
@@ -86,3 +86,25 @@ async def test_a_rollback_after_a_write_undoes_it(engine: AsyncEngine) -> None:
         await connection.rollback()
     async with engine.connect() as connection:
         assert (await connection.execute(text("SELECT count(*) FROM town"))).scalar_one() == 0
+
+
+async def test_a_single_statement_connection_writes_in_one_trip_and_commits(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    async with engine.connect() as warm:
+        await warm.execute(text("SELECT 1"))
+    trips.clear()
+    async with engine.connect() as connection:
+        single = await connection.execution_options(**{SINGLE_STATEMENT: True})
+        await single.execute(text("INSERT INTO town (name) VALUES ('Bever')"))
+        await single.commit()
+    # No BEGIN IMMEDIATE before it and no COMMIT after it: SQLite commits the statement itself.
+    assert trips == ["_run"]
+    trips.clear()
+    async with engine.connect() as connection:  # the next connection has its transaction again
+        await connection.execute(text("INSERT INTO town (name) VALUES ('Pepingen')"))
+        await connection.rollback()
+    assert trips == ["_run", "_run", "rollback"]
+    async with engine.connect() as connection:
+        names = (await connection.execute(text("SELECT name FROM town"))).scalars().all()
+    assert names == ["Bever"]
