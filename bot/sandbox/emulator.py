@@ -366,7 +366,10 @@ class FakeTelegram:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
         method = request.match_info["method"]
-        params = await self._params(request)
+        try:
+            params = await self._params(request)
+        except ConnectionResetError:  # the client left mid-request (a bot stopped): nobody reads
+            return web.Response(status=400)
         self.calls.append((method, params))
         faults = self.faults.get(method)
         if faults:
