@@ -77,10 +77,20 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
-        from models.sqlite_driver import OneTripDBAPI
+        from models.sqlite_driver import InPlaceDBAPI
 
+        # One connection, whose statements run in place on the loop's thread: SQLite lets one
+        # writer in at a time anyway, and every transaction here writes or may (BEGIN IMMEDIATE
+        # below). Sessions wait for the connection in the pool, without blocking the loop. (A
+        # database in memory has one connection by itself, SQLAlchemy's StaticPool.)
+        options: dict[str, Any] = {}
+        if target.database not in (None, "", ":memory:"):
+            options = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 120}
         engine = create_async_engine(
-            target, module=OneTripDBAPI(), connect_args={"timeout": 30}, **kwargs
+            target,
+            module=InPlaceDBAPI(),
+            connect_args={"timeout": 30, "check_same_thread": False},
+            **{**options, **kwargs},
         )
 
         @event.listens_for(engine.sync_engine, "connect")

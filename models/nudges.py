@@ -419,51 +419,63 @@ _DISCARD = _discard_statement()
 
 
 class SentMarks:
-    """Marks rows sent one at a time, each in its own commit, on a connection held for a batch.
+    """Marks rows sent one at a time, each in its own commit, as a batch of digests goes.
 
     A batch of digests is sent one by one and each is marked as soon as it went, so a process
     killed mid-batch sends one again at most; a session per row would cost several times the
-    UPDATE itself. Between two rows the connection holds no transaction, so it locks nothing
-    while a message goes.
+    UPDATE itself. On PostgreSQL the marks share a connection held for the batch; between two
+    rows it holds no transaction, so it locks nothing while a message goes. SQLite has one
+    connection for the whole bot (`models.db`), so each mark takes it only for its UPDATE.
     """
 
-    def __init__(self, connection: AsyncConnection) -> None:
-        self.connection = connection
+    def __init__(self, engine: AsyncEngine, held: AsyncConnection | None = None) -> None:
+        self._engine = engine
+        self._held = held
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        if self._held is not None:
+            yield self._held
+        else:
+            async with self._engine.connect() as connection:
+                yield connection
 
     async def mark(self, claim: Claim, *, now: dt.datetime, payload: dict[str, Any]) -> bool:
         """`mark_sent` of one row with its payload, committed before this returns."""
-        result = await self.connection.execute(
-            _MARK_SENT,
-            {
-                "claimed_id": claim.nudge_id,
-                "claimed_attempt": claim.attempt,
-                "sent_at": now,
-                "kept": settled(payload),
-            },
-        )
-        await self.connection.commit()
+        async with self.connection() as connection:
+            result = await connection.execute(
+                _MARK_SENT,
+                {
+                    "claimed_id": claim.nudge_id,
+                    "claimed_attempt": claim.attempt,
+                    "sent_at": now,
+                    "kept": settled(payload),
+                },
+            )
+            await connection.commit()
         return bool(result.rowcount)
 
 
 @asynccontextmanager
 async def sent_marks(engine: AsyncEngine) -> AsyncIterator[SentMarks]:
-    """`SentMarks` on a connection taken from the pool for the batch and then given back.
+    """`SentMarks` for a batch; on PostgreSQL on a connection taken from the pool for it.
 
-    On PostgreSQL its commits do not wait for the disk (`synchronous_commit` off, on this
-    connection only, set back before it returns to the pool): a crash of the bot never loses
-    a mark, a crash of the database server can lose the last fraction of a second of them, and
-    those few digests go again. It is the trade `models.db` makes for SQLite (WAL with
+    There its commits do not wait for the disk (`synchronous_commit` off, on this connection
+    only, set back before it returns to the pool): a crash of the bot never loses a mark, a
+    crash of the database server can lose the last fraction of a second of them, and those few
+    digests go again. It is the trade `models.db` makes for SQLite (WAL with
     synchronous=NORMAL), and spares a disk flush per digest.
     """
+    if engine.dialect.name != "postgresql":
+        yield SentMarks(engine)
+        return
     async with engine.connect() as connection:
-        relaxed = engine.dialect.name == "postgresql"
-        if relaxed:
-            await connection.execute(_RELAXED)
-            await connection.commit()
+        await connection.execute(_RELAXED)
+        await connection.commit()
         try:
-            yield SentMarks(connection)
+            yield SentMarks(engine, connection)
         finally:
-            if relaxed and not connection.invalidated:
+            if not connection.invalidated:
                 try:
                     await connection.rollback()
                     await connection.execute(_STRICT)

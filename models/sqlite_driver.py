@@ -1,15 +1,19 @@
-"""SQLite through aiosqlite with one trip to the driver's thread per statement.
+"""SQLite through aiosqlite's connection, each statement run in place on the event loop's thread.
 
+SQLite is a library in this process: a statement of the bot's takes tens of microseconds in it.
 SQLAlchemy's aiosqlite adapter goes to aiosqlite's thread four times for each statement (make a
-cursor, execute, fetch, close), three times for our BEGIN IMMEDIATE and once more for each
-commit or rollback, also when no transaction is open (the pool's reset of every connection it
-takes back). Each trip wakes the thread and then the event loop: on a busy bot those trips cost
-more than SQLite's own work. Here a statement is executed, fetched and closed in one trip, and
-ending a transaction that is not open costs none.
+cursor, execute, fetch, close), three times for BEGIN IMMEDIATE and once more for each commit or
+rollback, and each trip wakes that thread and then the event loop: on a busy bot the trips cost
+more than SQLite's own work. Here a statement is executed, fetched and closed where it is asked
+for, a commit or rollback likewise, and ending a transaction that is not open costs nothing.
 
-Built on SQLAlchemy's adapter classes and, as that adapter itself does, on aiosqlite's queue of
-work for its thread (`Connection._execute`, `Connection._conn`); the versions are pinned in
-pyproject.toml.
+That is safe because the engine has one connection (`models.db.create_engine`): no statement
+of this process can wait for a lock another connection of the same loop holds, so none blocks
+the loop for longer than SQLite's own work. Only another process writing the same file could
+make a statement wait (busy_timeout), as a migration or a second bot on one file would.
+
+Built on SQLAlchemy's adapter classes and on aiosqlite's connection, which opens and closes the
+driver's connection in its thread (`Connection._conn`); the versions are pinned in pyproject.toml.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ Outcome = tuple[Any, int, int | None, list[Any]]
 
 
 def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> Outcome:
-    """In aiosqlite's thread: the statement, its rows and what its cursor reported."""
+    """The statement, its rows and what its cursor reported."""
     cursor = connection.cursor()
     try:
         if many:
@@ -57,14 +61,14 @@ class _Finished:
         self.arraysize = 1
 
     def close(self) -> None:
-        """Closed in the thread already, right after its rows were fetched."""
+        """Closed already, right after its rows were fetched."""
 
 
-class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
+class InPlaceCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
-    _awaitable_cursor_close = False  # nothing left to close in the thread
+    _awaitable_cursor_close = False  # nothing left to close
 
-    def __init__(self, adapt_connection: Any) -> None:  # no trip to make a driver cursor
+    def __init__(self, adapt_connection: Any) -> None:  # no driver cursor made ahead
         self._adapt_connection = adapt_connection
         self._connection = adapt_connection._connection
         self._cursor = _Finished()  # type: ignore[assignment]
@@ -72,44 +76,50 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows = collections.deque()
 
     async def _execute_async(self, operation: Any, parameters: Any) -> None:
-        await self._trip(operation, parameters, many=False)
+        self._run(operation, parameters, many=False)
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> None:
-        await self._trip(operation, seq_of_parameters, many=True)
+        self._run(operation, seq_of_parameters, many=True)
 
-    async def _trip(self, operation: Any, parameters: Any, *, many: bool) -> None:
+    def _run(self, operation: Any, parameters: Any, *, many: bool) -> None:
         driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-        async with self._adapt_connection._execute_mutex:
-            outcome = await driver._execute(_run, driver._conn, operation, parameters, many)
+        outcome = _run(driver._conn, operation, parameters, many)
         finished: _Finished = self._cursor  # type: ignore[assignment]
         finished.description, finished.rowcount, finished.lastrowid, rows = outcome
         self._rows = collections.deque(rows)
 
 
-class OneTripConnection(AsyncAdapt_aiosqlite_connection):
+class InPlaceConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
-    _cursor_cls = OneTripCursor
+    _cursor_cls = InPlaceCursor
 
-    def _in_transaction(self) -> bool:
-        # sqlite3's own flag (SQLite's autocommit state): reading it needs no trip.
-        driver = self._connection._connection
-        return driver is not None and driver.in_transaction
+    def _driver(self) -> sqlite3.Connection | None:
+        """sqlite3's connection; its `in_transaction` is SQLite's own autocommit state."""
+        return self._connection._connection
 
     def commit(self) -> None:
-        if self._in_transaction():
-            super().commit()
+        driver = self._driver()
+        if driver is not None and driver.in_transaction:
+            try:
+                driver.commit()
+            except Exception as error:
+                self._handle_exception(error)
 
     def rollback(self) -> None:
-        if self._in_transaction():
-            super().rollback()
+        driver = self._driver()
+        if driver is not None and driver.in_transaction:
+            try:
+                driver.rollback()
+            except Exception as error:
+                self._handle_exception(error)
 
 
-class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
+class InPlaceDBAPI(AsyncAdapt_aiosqlite_dbapi):
     """The DB-API module SQLAlchemy's aiosqlite dialect is given (`create_engine(module=…)`)."""
 
     def __init__(self) -> None:
         super().__init__(aiosqlite, sqlite3)
 
-    def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
+    def connect(self, *arg: Any, **kw: Any) -> InPlaceConnection:
         adapted = super().connect(*arg, **kw)
-        return OneTripConnection(self, adapted._connection)
+        return InPlaceConnection(self, adapted._connection)

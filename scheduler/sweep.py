@@ -391,7 +391,8 @@ async def _handle_digests(
             if nudge.cluster_id in clusters:
                 replan.append(clusters[nudge.cluster_id])
         # Apart from "sent": should this fail, the digest planning job fills the gap.
-        others = await _plan_next_digests(marks.connection, replan, now)
+        async with marks.connection() as connection:
+            others = await _plan_next_digests(connection, replan, now)
     await _plan_digests_of(sessions, others, now)
 
 

@@ -481,9 +481,10 @@ async def test_a_process_killed_mid_batch_sends_only_the_digest_in_flight_again(
 
 
 async def test_a_batch_of_digests_takes_as_many_connections_for_five_as_for_two(
-    sessions: SessionMaker,
+    sessions: SessionMaker, backend: str
 ) -> None:
-    """Each digest is marked sent on the batch's one connection, not in a session of its own."""
+    """Each digest is marked sent on the batch's one connection, not in a session of its own;
+    on SQLite, whose one connection is the whole bot's, it is taken for each mark alone."""
     pool = sessions.kw["bind"].sync_engine.pool
 
     async def connections_of_a_sweep(moment: dt.datetime, sent: int) -> int:
@@ -508,7 +509,10 @@ async def test_a_batch_of_digests_takes_as_many_connections_for_five_as_for_two(
     due = {row.due_at for row in (await rows(sessions)).values() if row.status == "pending"}
     assert len(due) == 1  # the next week's five digests fall due together
     five = await connections_of_a_sweep(due.pop(), 5)
-    assert two == five
+    if backend == "postgresql":
+        assert two == five
+    else:
+        assert five - two == 3
 
 
 async def test_after_a_batch_a_stale_pending_digest_is_cancelled_as_the_next_is_planned(
@@ -567,7 +571,8 @@ async def test_marks_on_postgresql_relax_only_their_own_connection(
     try:
         with pytest.raises(RuntimeError):
             async with sent_marks(engine) as marks:
-                assert await marks.connection.scalar(show) == "off"
+                async with marks.connection() as connection:
+                    assert await connection.scalar(show) == "off"
                 raise RuntimeError("the batch stops")
         async with engine.connect() as connection:
             assert await connection.scalar(show) == "on"
