@@ -424,7 +424,7 @@ async def sweep_rows(name: str, url: str, *, quick: bool) -> list[Row]:
             counter = Statements()
             counter.attach(world)
             await world.sweep()  # the first tick is its own row
-            ticks.append(await _tick(world, counter, 20))
+            ticks.append(await _tick(world, counter, 100))
         finally:
             await _close(world)
     return [

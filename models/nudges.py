@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -256,11 +257,45 @@ def retry_delay(attempt: int) -> dt.timedelta:
     return min(delay, _LONGEST_RETRY)
 
 
-def _claimable(now: dt.datetime) -> Any:
+def _claimable() -> Any:
+    now = bindparam("now")
     return (
         col(Nudge.status) == NudgeStatus.PENDING,
         col(Nudge.due_at) <= now,
         or_(col(Nudge.claimed_until).is_(None), col(Nudge.claimed_until) <= now),
+    )
+
+
+@lru_cache(maxsize=8)
+def _claim_statement(dialect: str, limit: int) -> Any:
+    """Built once per database and batch size: every sweep tick runs it, most claim nothing,
+    and building it anew cost more than the database's work."""
+    candidates = (
+        select(Nudge.id)
+        .where(*_claimable())
+        .order_by(col(Nudge.due_at), col(Nudge.id))
+        .limit(limit)
+    )
+    picked: Any = candidates.scalar_subquery()
+    if dialect == "postgresql":
+        # A plain `IN (subquery … LIMIT)` may be run once per row by the planner, each run
+        # skipping what the last one locked, until every due row is taken: a materialized
+        # CTE is run once, so the limit holds.
+        cte = candidates.with_for_update(skip_locked=True).cte("picked")
+        cte = cte.prefix_with("MATERIALIZED")
+        picked = select(cte.c.id)
+    return (
+        update(Nudge)
+        .where(col(Nudge.id).in_(picked), *_claimable())
+        .values(claimed_until=bindparam("until"), attempts=col(Nudge.attempts) + 1)
+        .returning(
+            col(Nudge.id),
+            col(Nudge.attempts),
+            col(Nudge.due_at),
+            col(Nudge.kind),
+            col(Nudge.cluster_id),
+        )
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -279,34 +314,8 @@ async def claim_due(
     database's single write lock before it reads, which gives the same guarantee. Claiming
     counts an attempt, and that count is the claim's token for `mark_sent` and friends.
     """
-    candidates = (
-        select(Nudge.id)
-        .where(*_claimable(now))
-        .order_by(col(Nudge.due_at), col(Nudge.id))
-        .limit(limit)
-    )
-    bind = session.get_bind()
-    picked: Any = candidates.scalar_subquery()
-    if bind.dialect.name == "postgresql":
-        # A plain `IN (subquery … LIMIT)` may be run once per row by the planner, each run
-        # skipping what the last one locked, until every due row is taken: a materialized
-        # CTE is run once, so the limit holds.
-        cte = candidates.with_for_update(skip_locked=True).cte("picked")
-        cte = cte.prefix_with("MATERIALIZED")
-        picked = select(cte.c.id)
-    result = await session.exec(
-        update(Nudge)
-        .where(col(Nudge.id).in_(picked), *_claimable(now))
-        .values(claimed_until=now + lease, attempts=col(Nudge.attempts) + 1)
-        .returning(
-            col(Nudge.id),
-            col(Nudge.attempts),
-            col(Nudge.due_at),
-            col(Nudge.kind),
-            col(Nudge.cluster_id),
-        )
-        .execution_options(synchronize_session=False)
-    )
+    statement = _claim_statement(session.get_bind().dialect.name, limit)
+    result = await session.exec(statement, params={"now": now, "until": now + lease})
     rows = sorted(result.all(), key=lambda row: (row[2], row[0]))
     return [Claim(nudge_id=i, attempt=n, kind=kind, cluster_id=c) for i, n, _, kind, c in rows]
 
