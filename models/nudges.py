@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    BindParameter,
     Column,
     Index,
     Text,
@@ -258,7 +259,7 @@ def retry_delay(attempt: int) -> dt.timedelta:
 
 
 def _claimable() -> Any:
-    now = bindparam("now")
+    now: BindParameter[dt.datetime] = bindparam("now")
     return (
         col(Nudge.status) == NudgeStatus.PENDING,
         col(Nudge.due_at) <= now,
