@@ -258,8 +258,7 @@ def retry_delay(attempt: int) -> dt.timedelta:
     return min(delay, _LONGEST_RETRY)
 
 
-def _claimable() -> Any:
-    now: BindParameter[dt.datetime] = bindparam("now")
+def _claimable(now: BindParameter[dt.datetime]) -> Any:
     return (
         col(Nudge.status) == NudgeStatus.PENDING,
         col(Nudge.due_at) <= now,
@@ -271,9 +270,10 @@ def _claimable() -> Any:
 def _claim_statement(dialect: str, limit: int) -> Any:
     """Built once per database and batch size: every sweep tick runs it, most claim nothing,
     and building it anew cost more than the database's work."""
+    now: BindParameter[dt.datetime] = bindparam("now")
     candidates = (
         select(Nudge.id)
-        .where(*_claimable())
+        .where(*_claimable(now))
         .order_by(col(Nudge.due_at), col(Nudge.id))
         .limit(limit)
     )
@@ -287,7 +287,7 @@ def _claim_statement(dialect: str, limit: int) -> Any:
         picked = select(cte.c.id)
     return (
         update(Nudge)
-        .where(col(Nudge.id).in_(picked), *_claimable())
+        .where(col(Nudge.id).in_(picked), *_claimable(now))
         .values(claimed_until=bindparam("until"), attempts=col(Nudge.attempts) + 1)
         .returning(
             col(Nudge.id),
