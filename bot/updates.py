@@ -24,8 +24,8 @@ from telegram.ext import BaseUpdateProcessor
 
 # Updates waiting for their chat hold a slot too: room for many chats at once.
 MAX_CONCURRENT_UPDATES = 4096
-# Chats whose update runs at once: as many as the connections the bot has to Telegram
-# (bot/app.py: CONNECTIONS), so a running update never waits for one.
+# Chats whose update runs at once. Most of them wait for Telegram's per-group limit, which holds
+# no connection: the few connections (bot/app.py: CONNECTIONS) are taken only while sending.
 MAX_RUNNING_CHATS = 256
 
 

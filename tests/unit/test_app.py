@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.app import CONNECTIONS, GET_UPDATES_READ_TIMEOUT, build_application
+from bot.app import CONNECTIONS, GET_UPDATES_READ_TIMEOUT, POOL_TIMEOUT, build_application
 from bot.config import Settings
 
 
@@ -18,5 +18,6 @@ async def test_replies_and_get_updates_share_one_tls_context() -> None:
     assert app.bot.request is replies
     assert get_updates.read_timeout == GET_UPDATES_READ_TIMEOUT  # outlasts the long poll
     assert _pool(replies)._max_connections == CONNECTIONS
+    assert replies._client.timeout.pool == POOL_TIMEOUT  # a burst waits for a connection
     assert _pool(get_updates)._ssl_context is _pool(replies)._ssl_context
     await app.bot_data["engine"].dispose()
