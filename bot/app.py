@@ -14,6 +14,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
+from bot.connections import GatedRequest
 from bot.updates import PerChatUpdateProcessor
 from handlers import (
     actions,
@@ -55,7 +56,7 @@ GROUP_BURST = 4
 # Connections to Telegram for replies. httpcore checks every pooled connection's socket on
 # every request, so a pool grown to a hundred in a burst cost more than a millisecond per send
 # (a sixth of the bot's CPU in the throughput bench); sixteen carry Telegram's 30 messages a
-# second many times over. A send waits for a free one up to POOL_TIMEOUT instead of failing.
+# second many times over. A send waits for a free one (bot/connections.py) up to POOL_TIMEOUT.
 CONNECTIONS = 16
 POOL_TIMEOUT = 30.0
 GET_UPDATES_READ_TIMEOUT = 40
@@ -76,11 +77,11 @@ def _fewer_malloc_arenas() -> None:
         ctypes.CDLL(None).mallopt(-8, 2)  # M_ARENA_MAX
 
 
-def _requests() -> tuple[HTTPXRequest, HTTPXRequest]:
+def _requests() -> tuple[GatedRequest, HTTPXRequest]:
     """The two connection pools to Telegram, sharing one TLS context: each would otherwise
     read the certificate bundle itself (40 ms of the start and a megabyte)."""
     tls = httpx.create_ssl_context()  # what httpx makes by default, environment included
-    replies = HTTPXRequest(
+    replies = GatedRequest(
         connection_pool_size=CONNECTIONS, pool_timeout=POOL_TIMEOUT, httpx_kwargs={"verify": tls}
     )
     updates = HTTPXRequest(
