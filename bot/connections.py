@@ -1,15 +1,19 @@
-"""Requests to Telegram that wait for a free connection in a queue of their own.
+"""Requests to Telegram that wait: replies for a free connection, the polling for room.
 
 httpcore, under httpx, re-examines its whole queue and every pooled connection (a socket check
 for each idle one) each time a request comes or goes: with a burst of replies waiting there,
 that bookkeeping cost more than the sending itself. Here a request takes a connection's place
 from an asyncio semaphore before it reaches httpx, so httpx never holds more requests than it
 has connections and waiting costs nothing per waiter.
+
+The long poll for updates waits before it asks Telegram for more until the bot has room for
+them (bot/updates.py: Backlog), so what it has not room for stays with Telegram.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from telegram.error import TimedOut
@@ -68,3 +72,31 @@ class GatedRequest(HTTPXRequest):
             )
         finally:
             self._places.release()
+
+
+class PollingRequest(HTTPXRequest):
+    """The `HTTPXRequest` for `getUpdates`: a long poll first waits for `room`.
+
+    Only the long poll waits: the last `getUpdates` on shutdown (timeout 0), which tells
+    Telegram what was fetched, goes at once.
+    """
+
+    def __init__(self, *, room: Callable[[], Awaitable[None]], **kwargs: Any):
+        super().__init__(**kwargs)
+        self._room = room
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if request_data is not None and request_data.parameters.get("timeout"):
+            await self._room()
+        return await super().do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
