@@ -187,9 +187,6 @@ async def _post_init(app: App) -> None:
     _freeze_start_up()
 
 
-_frozen = False
-
-
 def _freeze_start_up() -> None:
     """Take what start-up made (modules, classes, mappers: most of the heap) out of the
     cyclic collector's sight, once per process.
@@ -197,9 +194,7 @@ def _freeze_start_up() -> None:
     Every full collection walks all tracked objects: on a busy bot those walks took a
     fortieth of its CPU, nearly all of it spent on objects that live as long as the process.
     """
-    global _frozen
-    if not _frozen:
-        _frozen = True
+    if not gc.get_freeze_count():
         gc.collect()  # what is garbage now is not kept for ever
         gc.freeze()
 
