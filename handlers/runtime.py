@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application
 
 from models.db import SessionMaker
+from models.nudges import ReplyDiscards
 from scheduler.clock import Clock
 
 RUNTIME_KEY = "runtime"
@@ -43,6 +44,10 @@ class Runtime:
     project_price_eur: str
     chat_order: ChatOrder | None = None
     turns: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(TURNS_AT_ONCE))
+    discards: ReplyDiscards = field(init=False)  # the replies sent, their outbox rows dropped
+
+    def __post_init__(self) -> None:
+        self.discards = ReplyDiscards(self.engine, self.turns)
 
     def in_chat_order(self, chat_id: int) -> AbstractAsyncContextManager[None]:
         """Run between the chat's updates, never during one."""

@@ -44,7 +44,7 @@ from models.clusters import (
 )
 from models.db import changed, end_read_transaction, forget_writes, wrote
 from models.errors import DomainError, NotAllowed
-from models.nudges import Claim, add_outbox, discard_reply, mark_failed, mark_undeliverable
+from models.nudges import Claim, add_outbox, mark_failed, mark_undeliverable
 
 log = logging.getLogger(__name__)
 
@@ -411,8 +411,7 @@ async def _say(turn: Turn, claim: Claim | None) -> None:
                 await session.commit()
             return
         if claim is not None:
-            async with gate:
-                await discard_reply(turn.runtime.engine, claim=claim)
+            await turn.runtime.discards.discard(claim)
     for action in turn._later:
         try:
             await action()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -16,15 +17,18 @@ from sqlalchemy import (
     BindParameter,
     Column,
     Index,
+    Integer,
     Text,
     bindparam,
     delete,
     insert,
     or_,
     text,
+    tuple_,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.types import TupleType
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -400,20 +404,86 @@ async def mark_sent(
     )
 
 
-async def discard_reply(engine: AsyncEngine, *, claim: Claim) -> bool:
-    """`mark_sent(discard=True)` of a turn's reply, once it went: one DELETE on a connection of
-    its own, with no session around it, and outside a transaction (a single statement is
-    atomic by itself), which makes it one round trip instead of three."""
+class ReplyDiscards:
+    """`mark_sent(discard=True)` of the turns' replies once they went, grouped into one DELETE.
+
+    The first reply to finish deletes its row at once; the replies that finish while that
+    DELETE is on its way wait for it and go together in the next one, led by the first of
+    them. A reply alone waits for nothing, and under load one round trip serves many replies
+    instead of one each. Each DELETE runs on a connection of its own, with no session around
+    it, outside a transaction: a single statement is atomic by itself. Only the DELETE takes a
+    place of `gate` (the turns' limit on connections), never a reply waiting for one.
+    """
+
+    def __init__(self, engine: AsyncEngine, gate: AbstractAsyncContextManager[Any]) -> None:
+        self._engine = engine
+        self._gate = gate
+        # Each waiting claim with its future: True when it is to lead the next DELETE, False
+        # when another's DELETE took its row.
+        self._waiting: list[tuple[Claim, asyncio.Future[bool]]] = []
+        self._busy = False
+
+    async def discard(self, claim: Claim) -> None:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((claim, future))
+        if self._busy:
+            try:
+                if not await future:
+                    return
+            except asyncio.CancelledError:
+                if future.done() and not future.cancelled() and future.result():
+                    self._release()  # chosen to lead, then cancelled: the next one leads
+                raise
+        else:
+            future.set_result(True)
+        self._busy = True
+        while True:
+            batch, self._waiting = self._waiting, []
+            try:
+                async with self._gate:
+                    await _delete_replies(self._engine, [waiting[0] for waiting in batch])
+            except Exception as exc:
+                for _, waiting in batch:
+                    if not waiting.done():
+                        waiting.set_exception(exc)
+                self._release()
+                raise
+            except BaseException:  # the leader was cancelled: its batch goes with the next
+                self._waiting[:0] = batch
+                self._release()
+                raise
+            for _, waiting in batch:
+                if not waiting.done():
+                    waiting.set_result(False)
+            if not self._waiting:
+                self._busy = False
+                return
+            if self._hand_on():
+                return
+            # Everyone still waiting gave up (cancelled): their rows go in this leader's next.
+
+    def _release(self) -> None:
+        if not self._hand_on():
+            self._busy = False  # whatever is left goes with the next reply's DELETE
+
+    def _hand_on(self) -> bool:
+        """The first live waiter leads the next DELETE; False when there is none."""
+        for _, waiting in self._waiting:
+            if not waiting.done():
+                waiting.set_result(True)
+                return True
+        return False
+
+
+async def _delete_replies(engine: AsyncEngine, claims: list[Claim]) -> None:
     async with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
         else:
             connection = await connection.execution_options(**{SINGLE_STATEMENT: True})
-        result = await connection.execute(
-            _DISCARD, {"claimed_id": claim.nudge_id, "claimed_attempt": claim.attempt}
-        )
+        pairs = [(claim.nudge_id, claim.attempt) for claim in claims]
+        await connection.execute(_DISCARD_ALL, {"ids": [id_ for id_, _ in pairs], "claims": pairs})
         await connection.commit()
-        return bool(result.rowcount)
 
 
 def _discard_statement() -> Any:
@@ -425,7 +495,20 @@ def _discard_statement() -> Any:
     )
 
 
+def _discard_all_statement() -> Any:
+    table = SQLModel.metadata.tables["nudge"]
+    claims = bindparam("claims", expanding=True, type_=TupleType(Integer(), Integer()))
+    # The ids by themselves as well: SQLite looks rows up by a row value's first column only
+    # when that column has a condition of its own, and would otherwise scan the pending rows.
+    return delete(table).where(
+        table.c.id.in_(bindparam("ids", expanding=True)),
+        tuple_(table.c.id, table.c.attempts).in_(claims),
+        table.c.status == NudgeStatus.PENDING,
+    )
+
+
 _DISCARD = _discard_statement()
+_DISCARD_ALL = _discard_all_statement()
 
 
 class SentMarks:
