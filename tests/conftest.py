@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401
@@ -106,3 +107,11 @@ async def database_url(
         url: str = request.getfixturevalue("migrated_postgresql")
         await _truncate(url)
         yield url
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the test's database, for tests of the models without the bot."""
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()

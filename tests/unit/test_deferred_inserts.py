@@ -4,27 +4,18 @@ sight of the transaction that made them, one INSERT per table, gone with a rollb
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from models.audit import AuditEvent, history, record
 from models.clusters import Cluster
-from models.db import create_engine, session_maker
+from models.db import session_maker
 from models.nudges import MESSAGE, Nudge, NudgeStatus, PlannedRow, add_outbox, sync_planned
 
 NOW = dt.datetime(2026, 12, 15, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    yield engine
-    await engine.dispose()
 
 
 async def cluster_id(engine: AsyncEngine) -> int:

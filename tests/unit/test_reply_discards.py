@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -15,17 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from models.clusters import Cluster
-from models.db import create_engine, session_maker
+from models.db import session_maker
 from models.nudges import Claim, Nudge, ReplyDiscards, add_outbox
 
 NOW = dt.datetime(2026, 12, 15, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    yield engine
-    await engine.dispose()
 
 
 async def replies(engine: AsyncEngine, count: int) -> list[Claim]:
