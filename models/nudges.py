@@ -113,6 +113,10 @@ async def sync_planned(
     (`add_outbox`); a caller syncing many subjects at once passes `collect` instead, gathers
     them all there and hands them to `insert_planned`.
     """
+    if not planned and loaded is None:
+        if not new:
+            await _cancel_all(session, cluster_id, subject_type, subject_id, kinds)
+        return
     existing: dict[str, Nudge] = {}
     if loaded is not None:
         existing = {row.dedupe_key: row for row in loaded if kinds is None or row.kind in kinds}
@@ -157,6 +161,34 @@ async def sync_planned(
         collect += fresh
     else:
         await insert_planned(session, fresh)
+
+
+async def _cancel_all(
+    session: AsyncSession,
+    cluster_id: int,
+    subject_type: str,
+    subject_id: int,
+    kinds: Sequence[str] | None,
+) -> None:
+    """Nothing planned any more (an agreement done, a poll closed): one UPDATE, no rows loaded.
+
+    The rows this session holds already, if any, are updated with it (`synchronize_session`), so
+    a later flush does not write their old status back.
+    """
+    query = (
+        update(Nudge)
+        .where(
+            col(Nudge.cluster_id) == cluster_id,
+            col(Nudge.subject_type) == subject_type,
+            col(Nudge.subject_id) == subject_id,
+            col(Nudge.status) == NudgeStatus.PENDING,
+        )
+        .values(status=NudgeStatus.CANCELLED)
+        .execution_options(synchronize_session="evaluate")
+    )
+    if kinds is not None:
+        query = query.where(col(Nudge.kind).in_(list(kinds)))
+    await session.exec(query)
 
 
 async def insert_planned(session: AsyncSession, fresh: list[dict[str, Any]]) -> None:
