@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
@@ -14,6 +13,7 @@ from models.audit import AuditEvent, history, record
 from models.clusters import Cluster
 from models.db import session_maker
 from models.nudges import MESSAGE, Nudge, NudgeStatus, PlannedRow, add_outbox, sync_planned
+from tests.statements import recorded
 
 NOW = dt.datetime(2026, 12, 15, 9, 0, tzinfo=dt.UTC)
 
@@ -54,13 +54,7 @@ async def keys(engine: AsyncEngine) -> list[str]:
 
 async def test_planned_rows_and_the_outbox_row_go_in_with_one_insert(engine: AsyncEngine) -> None:
     cluster = await cluster_id(engine)
-    seen: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        seen.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", note)
-    try:
+    with recorded(engine) as seen:
         async with session_maker(engine)() as session:
             await plan(session, cluster)
             message = {"chat": -4_000_000_001, "text": "Afspraak 1 genoteerd"}
@@ -68,9 +62,7 @@ async def test_planned_rows_and_the_outbox_row_go_in_with_one_insert(engine: Asy
                 session, cluster_id=cluster, key="7:1", messages=[message], now=NOW
             )
             await session.commit()
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", note)
-    assert sum(s.lstrip().upper().startswith("INSERT INTO NUDGE") for s in seen) == 1, seen
+    assert sum(s.startswith("INSERT INTO NUDGE") for s in seen) == 1, seen
     async with session_maker(engine)() as session:
         rows = {row.dedupe_key: row for row in (await session.exec(select(Nudge))).all()}
     outbox = rows.pop(f"{MESSAGE}:7:1")
@@ -112,10 +104,6 @@ async def test_audit_events_go_in_with_one_insert_before_the_next_query(
     engine: AsyncEngine,
 ) -> None:
     cluster = await cluster_id(engine)
-    seen: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        seen.append(statement.lstrip().upper())
 
     async def created(session: Any, entity_id: int) -> None:
         await record(
@@ -129,8 +117,7 @@ async def test_audit_events_go_in_with_one_insert_before_the_next_query(
             after={"text": f"Taak {entity_id}"},
         )
 
-    event.listen(engine.sync_engine, "before_cursor_execute", note)
-    try:
+    with recorded(engine) as seen:
         async with session_maker(engine)() as session:
             await created(session, 1)
             await created(session, 2)
@@ -138,8 +125,6 @@ async def test_audit_events_go_in_with_one_insert_before_the_next_query(
             events = await history(session, cluster_id=cluster, entity="agreement", entity_id=2)
             assert [(e.action, e.after) for e in events] == [("created", {"text": "Taak 2"})]
             await session.commit()
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", note)
     assert sum(s.startswith("INSERT INTO AUDITEVENT") for s in seen) == 1, seen
     async with session_maker(engine)() as session:
         await created(session, 3)

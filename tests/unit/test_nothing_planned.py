@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from models.clusters import Cluster
 from models.db import session_maker
 from models.nudges import Nudge, NudgeStatus, cancel_pending, sync_planned
+from tests.statements import recorded
 
 NOW = dt.datetime(2026, 12, 15, 9, 0, tzinfo=dt.UTC)
 
@@ -59,21 +59,13 @@ async def test_one_update_cancels_the_pending_rows_of_that_subject_only(
     engine: AsyncEngine,
 ) -> None:
     cluster = await seed(engine)
-    seen: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        seen.append(statement.split()[0])
-
-    event.listen(engine.sync_engine, "before_cursor_execute", note)
-    try:
+    with recorded(engine) as seen:
         async with session_maker(engine)() as session:
             await cancel_pending(
                 session, cluster_id=cluster, subject_type="agreement", subject_id=1
             )
             await session.commit()
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", note)
-    assert seen == ["UPDATE"]
+    assert [statement.split()[0] for statement in seen] == ["UPDATE"]
     assert await statuses(engine) == {
         "agreement:1:before": NudgeStatus.CANCELLED,
         "agreement:1:due": NudgeStatus.CANCELLED,
@@ -119,15 +111,9 @@ async def test_a_row_the_session_holds_sees_it_and_a_later_flush_keeps_it(
 
 async def test_a_new_subject_with_nothing_planned_costs_no_statement(engine: AsyncEngine) -> None:
     cluster = await seed(engine)
-    seen: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        seen.append(statement)
-
     async with session_maker(engine)() as session:
         await session.exec(select(Nudge.id).limit(1))  # the transaction is open before counting
-        event.listen(engine.sync_engine, "before_cursor_execute", note)
-        try:
+        with recorded(engine) as seen:
             await sync_planned(
                 session,
                 cluster_id=cluster,
@@ -137,6 +123,4 @@ async def test_a_new_subject_with_nothing_planned_costs_no_statement(engine: Asy
                 now=NOW,
                 new=True,
             )
-        finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", note)
     assert seen == []
